@@ -14,12 +14,22 @@ use crate::generated::types::Links;
 use crate::native::types::{ActionLinks, Linked};
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
+/// The scan itself is compiled once, not once per generated reader.
 pub(crate) fn attrs(
     x: &XmlIn<'_>,
     e: &BytesStart<'_>,
-    f: impl FnMut(&[u8], String) -> Result<()>,
+    mut f: impl FnMut(&[u8], String) -> Result<()>,
 ) -> Result<()> {
-    each_attr_in(x.input_text(), e, f)
+    attrs_dyn(x.input_text(), e, &mut f)
+}
+
+#[inline(never)]
+fn attrs_dyn(
+    text: Option<&str>,
+    e: &BytesStart<'_>,
+    f: &mut dyn FnMut(&[u8], String) -> Result<()>,
+) -> Result<()> {
+    each_attr_in(text, e, f)
 }
 
 /// The `href` attribute.
@@ -37,13 +47,6 @@ pub(crate) fn href(e: &BytesStart<'_>) -> Result<Option<String>> {
 /// The text of the current element.
 pub(crate) fn text(x: &mut XmlIn<'_>, empty: bool) -> Result<String> {
     x.text(empty)
-}
-
-/// The value of an enum element, borrowed from the input when it is one plain text node (so it
-/// is matched without a `String` of its own); the 3.x form `<status><state>up</state></status>`
-/// reads as `up`.
-pub(crate) fn enum_text<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<std::borrow::Cow<'a, str>> {
-    x.enum_text(empty)
 }
 
 /// A boolean element (`true`/`false`, any case, or `1`/`0`).
@@ -293,15 +296,6 @@ pub(crate) fn is_secret_key(key: &str) -> bool {
     crate::generated::types::SECRET_KEYS.contains(&key)
 }
 
-/// A status element and, in the 3.x form `<status><state>up</state><detail>..</detail>
-/// </status>`, its detail.
-pub(crate) fn status<'a>(
-    x: &mut XmlIn<'a>,
-    empty: bool,
-) -> Result<(Option<std::borrow::Cow<'a, str>>, Option<String>)> {
-    x.status(empty)
-}
-
 /// An action's `<status>`: the 4.x text (`complete`), or the 3.x `<status><state>complete</state>`.
 pub(crate) fn action_status(
     x: &mut XmlIn<'_>,
@@ -353,5 +347,171 @@ pub(crate) fn os_boot(
     if b.href.is_none() {
         b.href = read.href;
     }
+    Ok(())
+}
+
+// Field readers the generated `read` functions call, one per kind of field: out of line and
+// shared by every struct (the generic ones once per item type), so the code a struct's reader
+// runs per child element is a call, not an inlined copy of the text, number or list reader.
+
+/// A text field: `<name>text</name>`.
+#[inline(never)]
+pub(crate) fn set_text(x: &mut XmlIn<'_>, empty: bool, field: &mut Option<String>) -> Result<()> {
+    *field = Some(x.text(empty)?);
+    Ok(())
+}
+
+/// A secret text field (a password, a key).
+#[inline(never)]
+pub(crate) fn set_secret(
+    x: &mut XmlIn<'_>,
+    empty: bool,
+    field: &mut Option<omnivirt_core::Secret>,
+) -> Result<()> {
+    *field = Some(omnivirt_core::Secret::new(x.text(empty)?));
+    Ok(())
+}
+
+/// A boolean field.
+#[inline(never)]
+pub(crate) fn set_boolean(
+    x: &mut XmlIn<'_>,
+    empty: bool,
+    tag: &str,
+    field: &mut Option<bool>,
+) -> Result<()> {
+    *field = Some(boolean(x, empty, tag)?);
+    Ok(())
+}
+
+/// An integer field.
+#[inline(never)]
+pub(crate) fn set_integer(
+    x: &mut XmlIn<'_>,
+    empty: bool,
+    tag: &str,
+    field: &mut Option<i64>,
+) -> Result<()> {
+    *field = Some(integer(x, empty, tag)?);
+    Ok(())
+}
+
+/// A decimal field.
+#[inline(never)]
+pub(crate) fn set_decimal(
+    x: &mut XmlIn<'_>,
+    empty: bool,
+    tag: &str,
+    field: &mut Option<f64>,
+) -> Result<()> {
+    *field = Some(decimal(x, empty, tag)?);
+    Ok(())
+}
+
+/// An enum field, its value matched by `from_wire` on the text borrowed from the input.
+#[inline(never)]
+pub(crate) fn set_enum<T>(
+    x: &mut XmlIn<'_>,
+    empty: bool,
+    field: &mut Option<T>,
+    from_wire: fn(&str) -> T,
+) -> Result<()> {
+    *field = Some(from_wire(&x.enum_text(empty)?));
+    Ok(())
+}
+
+/// A nested struct field, read by `read`.
+#[inline(never)]
+pub(crate) fn set_boxed<'a, T>(
+    x: &mut XmlIn<'a>,
+    e: &BytesStart<'a>,
+    empty: bool,
+    field: &mut Option<Box<T>>,
+    read: fn(&mut XmlIn<'a>, &BytesStart<'a>, bool) -> Result<T>,
+) -> Result<()> {
+    *field = Some(Box::new(read(x, e, empty)?));
+    Ok(())
+}
+
+/// A reference to another object ([`linked`]).
+#[inline(never)]
+pub(crate) fn set_linked<T>(
+    x: &mut XmlIn<'_>,
+    e: &BytesStart<'_>,
+    empty: bool,
+    field: &mut Option<Linked<T>>,
+) -> Result<()> {
+    *field = Some(linked(x, e, empty)?);
+    Ok(())
+}
+
+/// A list field: every child element of `<tag>` read by `read`, whatever its name.
+#[inline(never)]
+pub(crate) fn set_list<'a, T>(
+    x: &mut XmlIn<'a>,
+    empty: bool,
+    field: &mut Option<Vec<T>>,
+    read: fn(&mut XmlIn<'a>, &BytesStart<'a>, bool) -> Result<T>,
+) -> Result<()> {
+    let mut items = Vec::new();
+    if !empty {
+        while let Some((e, empty)) = x.child()? {
+            items.push(read(x, &e, empty)?);
+        }
+    }
+    *field = Some(items);
+    Ok(())
+}
+
+/// A list of enum values (`<values><value>a</value>..</values>`).
+#[inline(never)]
+pub(crate) fn set_enum_list<T>(
+    x: &mut XmlIn<'_>,
+    empty: bool,
+    field: &mut Option<Vec<T>>,
+    from_wire: fn(&str) -> T,
+) -> Result<()> {
+    let mut items = Vec::new();
+    if !empty {
+        while let Some((_e, empty)) = x.child()? {
+            items.push(from_wire(&x.enum_text(empty)?));
+        }
+    }
+    *field = Some(items);
+    Ok(())
+}
+
+/// One text item of a list of text values.
+pub(crate) fn text_item(x: &mut XmlIn<'_>, _e: &BytesStart<'_>, empty: bool) -> Result<String> {
+    x.text(empty)
+}
+
+/// A status enum and, in the 3.x form `<status><state>up</state><detail>..</detail></status>`,
+/// its detail (kept when there is one).
+#[inline(never)]
+pub(crate) fn set_status<T>(
+    x: &mut XmlIn<'_>,
+    empty: bool,
+    field: &mut Option<T>,
+    detail_field: &mut Option<String>,
+    from_wire: fn(&str) -> T,
+) -> Result<()> {
+    let (state, detail) = x.status(empty)?;
+    *field = state.as_deref().map(from_wire);
+    if detail.is_some() {
+        *detail_field = detail;
+    }
+    Ok(())
+}
+
+/// An object's `<actions>` ([`actions`]).
+#[inline(never)]
+pub(crate) fn set_actions(
+    x: &mut XmlIn<'_>,
+    e: &BytesStart<'_>,
+    empty: bool,
+    field: &mut ActionLinks,
+) -> Result<()> {
+    *field = actions(x, e, empty)?;
     Ok(())
 }

@@ -315,7 +315,10 @@ fn emits_typed_methods_and_types() {
     assert!(v.contains("pub struct Vm {"), "{v}");
     assert!(v.contains("pub status: Option<VmStatus>,"), "{v}");
     assert!(v.contains("pub nics: Option<Vec<Nic>>,"), "{v}");
-    assert!(v.contains("b\"nics\" => {"), "{v}");
+    assert!(
+        v.contains("b\"nics\" => g::set_list(x, empty, &mut v.nics, Nic::read)?,"),
+        "{v}"
+    );
     assert!(v.contains("\"up\" => Self::Up,"), "{v}");
     assert!(v.contains("Other(String),"), "{v}");
     let n = &files

@@ -128,18 +128,45 @@ pub fn field_type(kind: &Kind, ids: &Identified) -> String {
     }
 }
 
-/// Reads one value of `kind` from the element `e` (the reader is at its content).
-fn read_expr(kind: &Kind, tag: &str) -> String {
-    match kind {
-        Kind::String | Kind::Date => "g::text(x, empty)?".into(),
-        Kind::Boolean => format!("g::boolean(x, empty, {})?", str_lit(tag)),
-        Kind::Integer => format!("g::integer(x, empty, {})?", str_lit(tag)),
-        Kind::Decimal => format!("g::decimal(x, empty, {})?", str_lit(tag)),
+/// Reads the field `a` from its element `e` (the reader is at its content): a call to the
+/// shared reader of its kind in `wire/gen_support.rs`.
+fn set_expr(a: &Attr, ids: &Identified) -> String {
+    set_expr_tag(a, &a.xml_tag, ids)
+}
+
+/// [`set_expr`] for the element `tag` (a 3.x name of the field).
+fn set_expr_tag(a: &Attr, tag: &str, ids: &Identified) -> String {
+    let f = field_ident(&a.name);
+    let (item, list) = item_kind(&a.kind);
+    let t = str_lit(tag);
+    match item {
+        _ if a.secret && !list => format!("g::set_secret(x, empty, &mut v.{f})"),
+        Kind::Struct(n) if list => {
+            format!("g::set_list(x, empty, &mut v.{f}, {}::read)", rust_type(n))
+        }
+        Kind::Enum(n) if list => {
+            format!(
+                "g::set_enum_list(x, empty, &mut v.{f}, {}::from_wire)",
+                rust_type(n)
+            )
+        }
+        _ if list => format!("g::set_list(x, empty, &mut v.{f}, g::text_item)"),
+        k if is_linked(k, ids) => format!("g::set_linked(x, &e, empty, &mut v.{f})"),
+        Kind::Struct(n) => format!(
+            "g::set_boxed(x, &e, empty, &mut v.{f}, {}::read)",
+            rust_type(n)
+        ),
+        Kind::String | Kind::Date => format!("g::set_text(x, empty, &mut v.{f})"),
+        Kind::Boolean => format!("g::set_boolean(x, empty, {t}, &mut v.{f})"),
+        Kind::Integer => format!("g::set_integer(x, empty, {t}, &mut v.{f})"),
+        Kind::Decimal => format!("g::set_decimal(x, empty, {t}, &mut v.{f})"),
         // Matched on the text borrowed from the input (no String per enum value); the 3.x
         // `<status><state>up</state></status>` reads as `up`.
-        Kind::Enum(n) => format!("{}::from_wire(&g::enum_text(x, empty)?)", rust_type(n)),
-        Kind::Struct(n) => format!("{}::read(x, &e, empty)?", rust_type(n)),
-        Kind::List(_) => "Vec::new()".into(),
+        Kind::Enum(n) => format!(
+            "g::set_enum(x, empty, &mut v.{f}, {}::from_wire)",
+            rust_type(n)
+        ),
+        Kind::List(_) => "Ok(())".into(),
     }
 }
 
@@ -385,77 +412,54 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
     out.push_str("if empty {\nreturn Ok(v);\n}\n");
 
     // Arms grouped by tag length: one integer match, then a few byte compares, instead of
-    // comparing the tag with every field of a large struct in turn.
+    // comparing the tag with every field of a large struct in turn. Each arm is one call to
+    // the shared reader of the field's kind (`wire/gen_support.rs`), not an inlined copy of it.
     let mut arms: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut add = |tag: &str, body: String| {
+        arms.entry(tag.len())
+            .or_default()
+            .push(format!("b{} => {body}?,", str_lit(tag)));
+    };
     let has_detail = s.attrs.iter().any(|a| a.name == "status_detail");
     for a in s.attrs.iter().filter(|a| !a.xml_attribute) {
         let f = field_ident(&a.name);
-        let (item, list) = item_kind(&a.kind);
-        let tag = str_lit(&a.xml_tag);
+        let (item, _) = item_kind(&a.kind);
         let hook = HOOKS
             .iter()
             .find(|(st, t, ..)| *st == s.name && *t == a.xml_tag);
-        let arm = if let Some((.., func)) = hook {
-            format!("b{tag} => g::{func}(x, &e, empty, &mut v.{f})?,")
+        let body = if let Some((.., func)) = hook {
+            format!("g::{func}(x, &e, empty, &mut v.{f})")
         } else if let (Kind::Enum(en), true, "status") = (item, has_detail, a.name.as_str()) {
             // 3.x: `<status><state>up</state><detail>..</detail></status>`.
             format!(
-                "b{tag} => {{\nlet (state, detail) = g::status(x, empty)?;\nv.{f} = state.as_deref().map({}::from_wire);\nif detail.is_some() {{\nv.status_detail = detail;\n}}\n}}",
+                "g::set_status(x, empty, &mut v.{f}, &mut v.status_detail, {}::from_wire)",
                 rust_type(en)
             )
-        } else if list {
-            format!(
-                "b{tag} => {{\nlet mut items = Vec::new();\nif !empty {{\nwhile let Some(({}, empty)) = x.child()? {{\nitems.push({});\n}}\n}}\nv.{f} = Some(items);\n}}",
-                if matches!(item, Kind::Struct(_)) {
-                    "e"
-                } else {
-                    "_e"
-                },
-                read_expr(item, &a.xml_tag)
-            )
-        } else if is_linked(item, ids) {
-            format!("b{tag} => v.{f} = Some(g::linked(x, &e, empty)?),")
-        } else if matches!(item, Kind::Struct(_)) {
-            format!(
-                "b{tag} => v.{f} = Some(Box::new({})),",
-                read_expr(item, &a.xml_tag)
-            )
-        } else if a.secret {
-            format!("b{tag} => v.{f} = Some(Secret::new(g::text(x, empty)?)),")
         } else {
-            format!("b{tag} => v.{f} = Some({}),", read_expr(item, &a.xml_tag))
+            set_expr(a, ids)
         };
-        arms.entry(a.xml_tag.len()).or_default().push(arm);
+        add(&a.xml_tag, body);
     }
     for (_, tag, field, func) in HOOKS
         .iter()
         .filter(|(st, t, ..)| *st == s.name && !s.attrs.iter().any(|a| a.xml_tag == *t))
     {
-        let arm = format!(
-            "b{} => g::{func}(x, &e, empty, &mut v.{})?,",
-            str_lit(tag),
-            field_ident(field)
+        add(
+            tag,
+            format!("g::{func}(x, &e, empty, &mut v.{})", field_ident(field)),
         );
-        arms.entry(tag.len()).or_default().push(arm);
     }
     for (_, tag, field) in LEGACY_TAGS.iter().filter(|(st, ..)| *st == s.name) {
         if let Some(a) = s.attrs.iter().find(|a| a.name == *field) {
-            let arm = format!(
-                "b{} => v.{} = Some({}),",
-                str_lit(tag),
-                field_ident(field),
-                read_expr(&a.kind, tag)
-            );
-            arms.entry(tag.len()).or_default().push(arm);
+            add(tag, set_expr_tag(a, tag, ids));
         }
     }
-    arms.entry(4)
-        .or_default()
-        .push("b\"link\" => g::push_link(x, &e, empty, &mut v.links)?,".into());
+    add("link", "g::push_link(x, &e, empty, &mut v.links)".into());
     if ids.contains(&s.name) {
-        arms.entry(7)
-            .or_default()
-            .push("b\"actions\" => v.actions = g::actions(x, &e, empty)?,".into());
+        add(
+            "actions",
+            "g::set_actions(x, &e, empty, &mut v.actions)".into(),
+        );
     }
     out.push_str(
         "while let Some((e, empty)) = x.child()? {\nlet name = e.local_name();\nlet tag = name.as_ref();\n",

@@ -595,377 +595,328 @@ impl Action {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"job" => v.job = Some(g::linked(x, &e, empty)?),
-                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
+                    b"job" => g::set_linked(x, &e, empty, &mut v.job)?,
+                    b"ssh" => g::set_boxed(x, &e, empty, &mut v.ssh, Ssh::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"seal" => v.seal = Some(g::boolean(x, empty, "seal")?),
+                    b"disk" => g::set_linked(x, &e, empty, &mut v.disk)?,
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"seal" => g::set_boolean(x, empty, "seal", &mut v.seal)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"async" => v.r#async = Some(g::boolean(x, empty, "async")?),
-                    b"clone" => v.clone = Some(g::boolean(x, empty, "clone")?),
-                    b"disks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Disk::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disks = Some(items);
-                    }
-                    b"fault" => v.fault = Some(Box::new(Fault::read(x, &e, empty)?)),
-                    b"force" => v.force = Some(g::boolean(x, empty, "force")?),
-                    b"image" => v.image = Some(g::text(x, empty)?),
-                    b"iscsi" => v.iscsi = Some(Box::new(IscsiDetails::read(x, &e, empty)?)),
-                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"pause" => v.pause = Some(g::boolean(x, empty, "pause")?),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"async" => g::set_boolean(x, empty, "async", &mut v.r#async)?,
+                    b"clone" => g::set_boolean(x, empty, "clone", &mut v.clone)?,
+                    b"disks" => g::set_list(x, empty, &mut v.disks, Disk::read)?,
+                    b"fault" => g::set_boxed(x, &e, empty, &mut v.fault, Fault::read)?,
+                    b"force" => g::set_boolean(x, empty, "force", &mut v.force)?,
+                    b"image" => g::set_text(x, empty, &mut v.image)?,
+                    b"iscsi" => g::set_boxed(x, &e, empty, &mut v.iscsi, IscsiDetails::read)?,
+                    b"lease" => g::set_boxed(x, &e, empty, &mut v.lease, StorageDomainLease::read)?,
+                    b"pause" => g::set_boolean(x, empty, "pause", &mut v.pause)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"bricks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterBrick::read(x, &e, empty)?);
-                            }
-                        }
-                        v.bricks = Some(items);
-                    }
-                    b"filter" => v.filter = Some(g::boolean(x, empty, "filter")?),
-                    b"follow" => v.follow = Some(g::text(x, empty)?),
-                    b"option" => v.option = Some(Box::new(OptionEntry::read(x, &e, empty)?)),
-                    b"reason" => v.reason = Some(g::text(x, empty)?),
-                    b"reboot" => v.reboot = Some(g::boolean(x, empty, "reboot")?),
+                    b"bricks" => g::set_list(x, empty, &mut v.bricks, GlusterBrick::read)?,
+                    b"filter" => g::set_boolean(x, empty, "filter", &mut v.filter)?,
+                    b"follow" => g::set_text(x, empty, &mut v.follow)?,
+                    b"option" => g::set_boxed(x, &e, empty, &mut v.option, OptionEntry::read)?,
+                    b"reason" => g::set_text(x, empty, &mut v.reason)?,
+                    b"reboot" => g::set_boolean(x, empty, "reboot", &mut v.reboot)?,
                     b"status" => g::action_status(x, &e, empty, &mut v.status)?,
-                    b"ticket" => v.ticket = Some(Box::new(Ticket::read(x, &e, empty)?)),
+                    b"ticket" => g::set_boxed(x, &e, empty, &mut v.ticket, Ticket::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"details" => {
-                        v.details = Some(Box::new(GlusterVolumeProfileDetails::read(x, &e, empty)?))
-                    }
-                    b"timeout" => v.timeout = Some(g::integer(x, empty, "timeout")?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"details" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.details,
+                        GlusterVolumeProfileDetails::read,
+                    )?,
+                    b"timeout" => g::set_integer(x, empty, "timeout", &mut v.timeout)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"activate" => v.activate = Some(g::boolean(x, empty, "activate")?),
-                    b"filename" => v.filename = Some(g::text(x, empty)?),
-                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
-                    b"volatile" => v.volatile = Some(g::boolean(x, empty, "volatile")?),
+                    b"activate" => g::set_boolean(x, empty, "activate", &mut v.activate)?,
+                    b"filename" => g::set_text(x, empty, &mut v.filename)?,
+                    b"snapshot" => g::set_linked(x, &e, empty, &mut v.snapshot)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
+                    b"volatile" => g::set_boolean(x, empty, "volatile", &mut v.volatile)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"directory" => v.directory = Some(g::text(x, empty)?),
-                    b"exclusive" => v.exclusive = Some(g::boolean(x, empty, "exclusive")?),
-                    b"succeeded" => v.succeeded = Some(g::boolean(x, empty, "succeeded")?),
+                    b"directory" => g::set_text(x, empty, &mut v.directory)?,
+                    b"exclusive" => g::set_boolean(x, empty, "exclusive", &mut v.exclusive)?,
+                    b"succeeded" => g::set_boolean(x, empty, "succeeded", &mut v.succeeded)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"attach_wgt" => v.attach_wgt = Some(g::boolean(x, empty, "attach_wgt")?),
-                    b"attachment" => v.attachment = Some(g::linked(x, &e, empty)?),
-                    b"connection" => v.connection = Some(g::linked(x, &e, empty)?),
-                    b"fence_type" => v.fence_type = Some(g::text(x, empty)?),
-                    b"fix_layout" => v.fix_layout = Some(g::boolean(x, empty, "fix_layout")?),
-                    b"permission" => v.permission = Some(g::linked(x, &e, empty)?),
+                    b"attach_wgt" => g::set_boolean(x, empty, "attach_wgt", &mut v.attach_wgt)?,
+                    b"attachment" => g::set_linked(x, &e, empty, &mut v.attachment)?,
+                    b"connection" => g::set_linked(x, &e, empty, &mut v.connection)?,
+                    b"fence_type" => g::set_text(x, empty, &mut v.fence_type)?,
+                    b"fix_layout" => g::set_boolean(x, empty, "fix_layout", &mut v.fix_layout)?,
+                    b"permission" => g::set_linked(x, &e, empty, &mut v.permission)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"is_attached" => v.is_attached = Some(g::boolean(x, empty, "is_attached")?),
-                    b"source_host" => v.source_host = Some(g::linked(x, &e, empty)?),
-                    b"use_sysprep" => v.use_sysprep = Some(g::boolean(x, empty, "use_sysprep")?),
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"is_attached" => g::set_boolean(x, empty, "is_attached", &mut v.is_attached)?,
+                    b"source_host" => g::set_linked(x, &e, empty, &mut v.source_host)?,
+                    b"use_sysprep" => g::set_boolean(x, empty, "use_sysprep", &mut v.use_sysprep)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"certificates" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Certificate::read(x, &e, empty)?);
-                            }
-                        }
-                        v.certificates = Some(items);
+                        g::set_list(x, empty, &mut v.certificates, Certificate::read)?
                     }
-                    b"disk_profile" => v.disk_profile = Some(g::linked(x, &e, empty)?),
+                    b"disk_profile" => g::set_linked(x, &e, empty, &mut v.disk_profile)?,
                     b"grace_period" => {
-                        v.grace_period = Some(Box::new(GracePeriod::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.grace_period, GracePeriod::read)?
                     }
                     b"proxy_ticket" => {
-                        v.proxy_ticket = Some(Box::new(ProxyTicket::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.proxy_ticket, ProxyTicket::read)?
                     }
-                    b"use_ignition" => v.use_ignition = Some(g::boolean(x, empty, "use_ignition")?),
+                    b"use_ignition" => {
+                        g::set_boolean(x, empty, "use_ignition", &mut v.use_ignition)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"iscsi_targets" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(g::text(x, empty)?);
-                            }
-                        }
-                        v.iscsi_targets = Some(items);
-                    }
+                    b"iscsi_targets" => g::set_list(x, empty, &mut v.iscsi_targets, g::text_item)?,
                     b"logical_units" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(LogicalUnit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.logical_units = Some(items);
+                        g::set_list(x, empty, &mut v.logical_units, LogicalUnit::read)?
                     }
-                    b"removed_bonds" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostNic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.removed_bonds = Some(items);
-                    }
-                    b"root_password" => v.root_password = Some(Secret::new(g::text(x, empty)?)),
+                    b"removed_bonds" => g::set_list(x, empty, &mut v.removed_bonds, HostNic::read)?,
+                    b"root_password" => g::set_secret(x, empty, &mut v.root_password)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"authorized_key" => v.authorized_key = Some(g::linked(x, &e, empty)?),
-                    b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
-                    b"image_transfer" => v.image_transfer = Some(g::linked(x, &e, empty)?),
+                    b"authorized_key" => g::set_linked(x, &e, empty, &mut v.authorized_key)?,
+                    b"correlation_id" => g::set_text(x, empty, &mut v.correlation_id)?,
+                    b"image_transfer" => g::set_linked(x, &e, empty, &mut v.image_transfer)?,
                     b"modified_bonds" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostNic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.modified_bonds = Some(items);
+                        g::set_list(x, empty, &mut v.modified_bonds, HostNic::read)?
                     }
                     b"removed_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.removed_labels = Some(items);
+                        g::set_list(x, empty, &mut v.removed_labels, NetworkLabel::read)?
                     }
                     b"restore_memory" => {
-                        v.restore_memory = Some(g::boolean(x, empty, "restore_memory")?)
+                        g::set_boolean(x, empty, "restore_memory", &mut v.restore_memory)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
-                    b"upgrade_action" => {
-                        v.upgrade_action =
-                            Some(ClusterUpgradeAction::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
+                    b"upgrade_action" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.upgrade_action,
+                        ClusterUpgradeAction::from_wire,
+                    )?,
                     b"use_cloud_init" => {
-                        v.use_cloud_init = Some(g::boolean(x, empty, "use_cloud_init")?)
+                        g::set_boolean(x, empty, "use_cloud_init", &mut v.use_cloud_init)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"modified_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.modified_labels = Some(items);
+                        g::set_list(x, empty, &mut v.modified_labels, NetworkLabel::read)?
                     }
-                    b"resolution_type" => v.resolution_type = Some(g::text(x, empty)?),
+                    b"resolution_type" => g::set_text(x, empty, &mut v.resolution_type)?,
                     b"storage_domains" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(StorageDomain::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storage_domains = Some(items);
+                        g::set_list(x, empty, &mut v.storage_domains, StorageDomain::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"power_management" => {
-                        v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.power_management, PowerManagement::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"clone_permissions" => {
-                        v.clone_permissions = Some(g::boolean(x, empty, "clone_permissions")?)
+                        g::set_boolean(x, empty, "clone_permissions", &mut v.clone_permissions)?
                     }
                     b"commit_on_success" => {
-                        v.commit_on_success = Some(g::boolean(x, empty, "commit_on_success")?)
+                        g::set_boolean(x, empty, "commit_on_success", &mut v.commit_on_success)?
                     }
                     b"discard_snapshots" => {
-                        v.discard_snapshots = Some(g::boolean(x, empty, "discard_snapshots")?)
+                        g::set_boolean(x, empty, "discard_snapshots", &mut v.discard_snapshots)?
                     }
                     b"reassign_bad_macs" => {
-                        v.reassign_bad_macs = Some(g::boolean(x, empty, "reassign_bad_macs")?)
+                        g::set_boolean(x, empty, "reassign_bad_macs", &mut v.reassign_bad_macs)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"check_connectivity" => {
-                        v.check_connectivity = Some(g::boolean(x, empty, "check_connectivity")?)
+                        g::set_boolean(x, empty, "check_connectivity", &mut v.check_connectivity)?
                     }
                     b"collapse_snapshots" => {
-                        v.collapse_snapshots = Some(g::boolean(x, empty, "collapse_snapshots")?)
+                        g::set_boolean(x, empty, "collapse_snapshots", &mut v.collapse_snapshots)?
                     }
                     b"discovered_targets" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(IscsiDetails::read(x, &e, empty)?);
-                            }
-                        }
-                        v.discovered_targets = Some(items);
+                        g::set_list(x, empty, &mut v.discovered_targets, IscsiDetails::read)?
                     }
                     b"import_as_template" => {
-                        v.import_as_template = Some(g::boolean(x, empty, "import_as_template")?)
+                        g::set_boolean(x, empty, "import_as_template", &mut v.import_as_template)?
                     }
                     b"use_initialization" => {
-                        v.use_initialization = Some(g::boolean(x, empty, "use_initialization")?)
+                        g::set_boolean(x, empty, "use_initialization", &mut v.use_initialization)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"auto_pinning_policy" => {
-                        v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"auto_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.auto_pinning_policy,
+                        AutoPinningPolicy::from_wire,
+                    )?,
                     b"maintenance_enabled" => {
-                        v.maintenance_enabled = Some(g::boolean(x, empty, "maintenance_enabled")?)
+                        g::set_boolean(x, empty, "maintenance_enabled", &mut v.maintenance_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"allow_partial_import" => {
-                        v.allow_partial_import = Some(g::boolean(x, empty, "allow_partial_import")?)
-                    }
-                    b"connectivity_timeout" => {
-                        v.connectivity_timeout = Some(g::integer(x, empty, "connectivity_timeout")?)
-                    }
-                    b"deploy_hosted_engine" => {
-                        v.deploy_hosted_engine = Some(g::boolean(x, empty, "deploy_hosted_engine")?)
-                    }
-                    b"stop_gluster_service" => {
-                        v.stop_gluster_service = Some(g::boolean(x, empty, "stop_gluster_service")?)
-                    }
+                    b"allow_partial_import" => g::set_boolean(
+                        x,
+                        empty,
+                        "allow_partial_import",
+                        &mut v.allow_partial_import,
+                    )?,
+                    b"connectivity_timeout" => g::set_integer(
+                        x,
+                        empty,
+                        "connectivity_timeout",
+                        &mut v.connectivity_timeout,
+                    )?,
+                    b"deploy_hosted_engine" => g::set_boolean(
+                        x,
+                        empty,
+                        "deploy_hosted_engine",
+                        &mut v.deploy_hosted_engine,
+                    )?,
+                    b"stop_gluster_service" => g::set_boolean(
+                        x,
+                        empty,
+                        "stop_gluster_service",
+                        &mut v.stop_gluster_service,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"optimize_cpu_settings" => {
-                        v.optimize_cpu_settings =
-                            Some(g::boolean(x, empty, "optimize_cpu_settings")?)
-                    }
-                    b"vnic_profile_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(VnicProfileMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vnic_profile_mappings = Some(items);
-                    }
+                    b"optimize_cpu_settings" => g::set_boolean(
+                        x,
+                        empty,
+                        "optimize_cpu_settings",
+                        &mut v.optimize_cpu_settings,
+                    )?,
+                    b"vnic_profile_mappings" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.vnic_profile_mappings,
+                        VnicProfileMapping::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
-                    b"undeploy_hosted_engine" => {
-                        v.undeploy_hosted_engine =
-                            Some(g::boolean(x, empty, "undeploy_hosted_engine")?)
-                    }
+                    b"undeploy_hosted_engine" => g::set_boolean(
+                        x,
+                        empty,
+                        "undeploy_hosted_engine",
+                        &mut v.undeploy_hosted_engine,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
-                    b"upgrade_percent_complete" => {
-                        v.upgrade_percent_complete =
-                            Some(g::integer(x, empty, "upgrade_percent_complete")?)
-                    }
+                    b"upgrade_percent_complete" => g::set_integer(
+                        x,
+                        empty,
+                        "upgrade_percent_complete",
+                        &mut v.upgrade_percent_complete,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 25 => match tag {
-                    b"maintenance_after_restart" => {
-                        v.maintenance_after_restart =
-                            Some(g::boolean(x, empty, "maintenance_after_restart")?)
-                    }
+                    b"maintenance_after_restart" => g::set_boolean(
+                        x,
+                        empty,
+                        "maintenance_after_restart",
+                        &mut v.maintenance_after_restart,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
-                    b"registration_configuration" => {
-                        v.registration_configuration =
-                            Some(Box::new(RegistrationConfiguration::read(x, &e, empty)?))
-                    }
+                    b"registration_configuration" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.registration_configuration,
+                        RegistrationConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"removed_network_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.removed_network_attachments = Some(items);
-                    }
+                    b"removed_network_attachments" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.removed_network_attachments,
+                        NetworkAttachment::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 28 => match tag {
-                    b"modified_network_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.modified_network_attachments = Some(items);
-                    }
+                    b"modified_network_attachments" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.modified_network_attachments,
+                        NetworkAttachment::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 29 => match tag {
                     b"remote_viewer_connection_file" => {
-                        v.remote_viewer_connection_file = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.remote_viewer_connection_file)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 31 => match tag {
-                    b"migrate_vms_in_affinity_closure" => {
-                        v.migrate_vms_in_affinity_closure =
-                            Some(g::boolean(x, empty, "migrate_vms_in_affinity_closure")?)
-                    }
-                    b"virtual_functions_configuration" => {
-                        v.virtual_functions_configuration = Some(Box::new(
-                            HostNicVirtualFunctionsConfiguration::read(x, &e, empty)?,
-                        ))
-                    }
+                    b"migrate_vms_in_affinity_closure" => g::set_boolean(
+                        x,
+                        empty,
+                        "migrate_vms_in_affinity_closure",
+                        &mut v.migrate_vms_in_affinity_closure,
+                    )?,
+                    b"virtual_functions_configuration" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.virtual_functions_configuration,
+                        HostNicVirtualFunctionsConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 32 => match tag {
-                    b"synchronized_network_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.synchronized_network_attachments = Some(items);
-                    }
+                    b"synchronized_network_attachments" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.synchronized_network_attachments,
+                        NetworkAttachment::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1528,79 +1479,49 @@ impl AffinityGroup {
             }
             match tag.len() {
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"hosts" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Host::read(x, &e, empty)?);
-                            }
-                        }
-                        v.hosts = Some(items);
-                    }
+                    b"hosts" => g::set_list(x, empty, &mut v.hosts, Host::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"broken" => v.broken = Some(g::boolean(x, empty, "broken")?),
+                    b"broken" => g::set_boolean(x, empty, "broken", &mut v.broken)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"positive" => v.positive = Some(g::boolean(x, empty, "positive")?),
-                    b"priority" => v.priority = Some(g::decimal(x, empty, "priority")?),
-                    b"vms_rule" => v.vms_rule = Some(Box::new(AffinityRule::read(x, &e, empty)?)),
+                    b"positive" => g::set_boolean(x, empty, "positive", &mut v.positive)?,
+                    b"priority" => g::set_decimal(x, empty, "priority", &mut v.priority)?,
+                    b"vms_rule" => g::set_boxed(x, &e, empty, &mut v.vms_rule, AffinityRule::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"enforcing" => v.enforcing = Some(g::boolean(x, empty, "enforcing")?),
-                    b"vm_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(AffinityLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vm_labels = Some(items);
-                    }
+                    b"enforcing" => g::set_boolean(x, empty, "enforcing", &mut v.enforcing)?,
+                    b"vm_labels" => g::set_list(x, empty, &mut v.vm_labels, AffinityLabel::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
                     b"hosts_rule" => {
-                        v.hosts_rule = Some(Box::new(AffinityRule::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.hosts_rule, AffinityRule::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"host_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(AffinityLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.host_labels = Some(items);
+                        g::set_list(x, empty, &mut v.host_labels, AffinityLabel::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1847,52 +1768,38 @@ impl AffinityLabel {
             }
             match tag.len() {
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"hosts" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Host::read(x, &e, empty)?);
-                            }
-                        }
-                        v.hosts = Some(items);
-                    }
+                    b"hosts" => g::set_list(x, empty, &mut v.hosts, Host::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
+                    b"read_only" => g::set_boolean(x, empty, "read_only", &mut v.read_only)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"has_implicit_affinity_group" => {
-                        v.has_implicit_affinity_group =
-                            Some(g::boolean(x, empty, "has_implicit_affinity_group")?)
-                    }
+                    b"has_implicit_affinity_group" => g::set_boolean(
+                        x,
+                        empty,
+                        "has_implicit_affinity_group",
+                        &mut v.has_implicit_affinity_group,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2079,15 +1986,15 @@ impl AffinityRule {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"positive" => v.positive = Some(g::boolean(x, empty, "positive")?),
+                    b"positive" => g::set_boolean(x, empty, "positive", &mut v.positive)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"enforcing" => v.enforcing = Some(g::boolean(x, empty, "enforcing")?),
+                    b"enforcing" => g::set_boolean(x, empty, "enforcing", &mut v.enforcing)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2266,48 +2173,40 @@ impl Agent {
             }
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"order" => v.order = Some(g::integer(x, empty, "order")?),
+                    b"order" => g::set_integer(x, empty, "order", &mut v.order)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OptionEntry::read(x, &e, empty)?);
-                            }
-                        }
-                        v.options = Some(items);
-                    }
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"options" => g::set_list(x, empty, &mut v.options, OptionEntry::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"concurrent" => v.concurrent = Some(g::boolean(x, empty, "concurrent")?),
+                    b"concurrent" => g::set_boolean(x, empty, "concurrent", &mut v.concurrent)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"encrypt_options" => {
-                        v.encrypt_options = Some(g::boolean(x, empty, "encrypt_options")?)
+                        g::set_boolean(x, empty, "encrypt_options", &mut v.encrypt_options)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2513,27 +2412,27 @@ impl AgentConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
                     b"broker_type" => {
-                        v.broker_type = Some(MessageBrokerType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.broker_type, MessageBrokerType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"network_mappings" => v.network_mappings = Some(g::text(x, empty)?),
+                    b"network_mappings" => g::set_text(x, empty, &mut v.network_mappings)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2683,38 +2582,40 @@ impl Api {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"time" => v.time = Some(g::text(x, empty)?),
+                    b"time" => g::set_text(x, empty, &mut v.time)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"summary" => v.summary = Some(Box::new(ApiSummary::read(x, &e, empty)?)),
+                    b"summary" => g::set_boxed(x, &e, empty, &mut v.summary, ApiSummary::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"product_info" => {
-                        v.product_info = Some(Box::new(ProductInfo::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.product_info, ProductInfo::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"engine_backup" => {
-                        v.engine_backup = Some(Box::new(EngineBackupInfo::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.engine_backup, EngineBackupInfo::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"effective_user" => v.effective_user = Some(g::linked(x, &e, empty)?),
+                    b"effective_user" => g::set_linked(x, &e, empty, &mut v.effective_user)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"special_objects" => {
-                        v.special_objects = Some(Box::new(SpecialObjects::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.special_objects, SpecialObjects::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authenticated_user" => v.authenticated_user = Some(g::linked(x, &e, empty)?),
+                    b"authenticated_user" => {
+                        g::set_linked(x, &e, empty, &mut v.authenticated_user)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2851,7 +2752,7 @@ impl ApiSummary {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"vms" => v.vms = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
+                    b"vms" => g::set_boxed(x, &e, empty, &mut v.vms, ApiSummaryItem::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -2859,13 +2760,13 @@ impl ApiSummary {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"hosts" => v.hosts = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
-                    b"users" => v.users = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
+                    b"hosts" => g::set_boxed(x, &e, empty, &mut v.hosts, ApiSummaryItem::read)?,
+                    b"users" => g::set_boxed(x, &e, empty, &mut v.users, ApiSummaryItem::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"storage_domains" => {
-                        v.storage_domains = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.storage_domains, ApiSummaryItem::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3000,11 +2901,11 @@ impl ApiSummaryItem {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"total" => v.total = Some(g::integer(x, empty, "total")?),
+                    b"total" => g::set_integer(x, empty, "total", &mut v.total)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"active" => v.active = Some(g::integer(x, empty, "active")?),
+                    b"active" => g::set_integer(x, empty, "active", &mut v.active)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3152,21 +3053,21 @@ impl Application {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3354,22 +3255,22 @@ impl AuthorizedKey {
             }
             match tag.len() {
                 3 => match tag {
-                    b"key" => v.key = Some(g::text(x, empty)?),
+                    b"key" => g::set_text(x, empty, &mut v.key)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

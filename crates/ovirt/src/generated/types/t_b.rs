@@ -362,55 +362,47 @@ impl Backup {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"disks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Disk::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disks = Some(items);
-                    }
-                    b"phase" => v.phase = Some(BackupPhase::from_wire(&g::enum_text(x, empty)?)),
+                    b"disks" => g::set_list(x, empty, &mut v.disks, Disk::read)?,
+                    b"phase" => g::set_enum(x, empty, &mut v.phase, BackupPhase::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
+                    b"snapshot" => g::set_linked(x, &e, empty, &mut v.snapshot)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
+                    b"creation_date" => g::set_text(x, empty, &mut v.creation_date)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"to_checkpoint_id" => v.to_checkpoint_id = Some(g::text(x, empty)?),
+                    b"to_checkpoint_id" => g::set_text(x, empty, &mut v.to_checkpoint_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"modification_date" => v.modification_date = Some(g::text(x, empty)?),
+                    b"modification_date" => g::set_text(x, empty, &mut v.modification_date)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"from_checkpoint_id" => v.from_checkpoint_id = Some(g::text(x, empty)?),
+                    b"from_checkpoint_id" => g::set_text(x, empty, &mut v.from_checkpoint_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -626,26 +618,26 @@ impl Balance {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"scheduling_policy" => v.scheduling_policy = Some(g::linked(x, &e, empty)?),
+                    b"scheduling_policy" => g::set_linked(x, &e, empty, &mut v.scheduling_policy)?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"scheduling_policy_unit" => {
-                        v.scheduling_policy_unit = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.scheduling_policy_unit)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -809,12 +801,12 @@ impl Bios {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(BiosType::from_wire(&g::enum_text(x, empty)?)),
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, BiosType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"boot_menu" => v.boot_menu = Some(Box::new(BootMenu::read(x, &e, empty)?)),
+                    b"boot_menu" => g::set_boxed(x, &e, empty, &mut v.boot_menu, BootMenu::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -934,15 +926,7 @@ impl BlockStatistic {
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1070,36 +1054,20 @@ impl Bonding {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"slaves" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostNic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.slaves = Some(items);
-                    }
+                    b"slaves" => g::set_list(x, empty, &mut v.slaves, HostNic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OptionEntry::read(x, &e, empty)?);
-                            }
-                        }
-                        v.options = Some(items);
-                    }
+                    b"options" => g::set_list(x, empty, &mut v.options, OptionEntry::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"active_slave" => v.active_slave = Some(g::linked(x, &e, empty)?),
+                    b"active_slave" => g::set_linked(x, &e, empty, &mut v.active_slave)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"ad_partner_mac" => {
-                        v.ad_partner_mac = Some(Box::new(Mac::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.ad_partner_mac, Mac::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1265,21 +1233,21 @@ impl Bookmark {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1437,13 +1405,7 @@ impl Boot {
                 },
                 7 => match tag {
                     b"devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(BootDevice::from_wire(&g::enum_text(x, empty)?));
-                            }
-                        }
-                        v.devices = Some(items);
+                        g::set_enum_list(x, empty, &mut v.devices, BootDevice::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1571,7 +1533,7 @@ impl BootMenu {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1690,18 +1652,12 @@ impl BrickProfileDetail {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"brick" => v.brick = Some(g::linked(x, &e, empty)?),
+                    b"brick" => g::set_linked(x, &e, empty, &mut v.brick)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"profile_details" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ProfileDetail::read(x, &e, empty)?);
-                            }
-                        }
-                        v.profile_details = Some(items);
+                        g::set_list(x, empty, &mut v.profile_details, ProfileDetail::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },

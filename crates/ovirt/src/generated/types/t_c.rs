@@ -451,42 +451,34 @@ impl Cdrom {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"file" => v.file = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"file" => g::set_linked(x, &e, empty, &mut v.file)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -695,23 +687,23 @@ impl Certificate {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"content" => v.content = Some(g::text(x, empty)?),
-                    b"subject" => v.subject = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"content" => g::set_text(x, empty, &mut v.content)?,
+                    b"subject" => g::set_text(x, empty, &mut v.subject)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"organization" => v.organization = Some(g::text(x, empty)?),
+                    b"organization" => g::set_text(x, empty, &mut v.organization)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -913,44 +905,34 @@ impl Checkpoint {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"disks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Disk::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disks = Some(items);
-                    }
-                    b"state" => {
-                        v.state = Some(CheckpointState::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"disks" => g::set_list(x, empty, &mut v.disks, Disk::read)?,
+                    b"state" => g::set_enum(x, empty, &mut v.state, CheckpointState::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"parent_id" => v.parent_id = Some(g::text(x, empty)?),
+                    b"parent_id" => g::set_text(x, empty, &mut v.parent_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
+                    b"creation_date" => g::set_text(x, empty, &mut v.creation_date)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1140,58 +1122,39 @@ impl CloudInit {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"files" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(File::read(x, &e, empty)?);
-                            }
-                        }
-                        v.files = Some(items);
-                    }
-                    b"users" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(User::read(x, &e, empty)?);
-                            }
-                        }
-                        v.users = Some(items);
-                    }
+                    b"files" => g::set_list(x, empty, &mut v.files, File::read)?,
+                    b"users" => g::set_list(x, empty, &mut v.users, User::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"timezone" => v.timezone = Some(g::text(x, empty)?),
+                    b"timezone" => g::set_text(x, empty, &mut v.timezone)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"authorized_keys" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(AuthorizedKey::read(x, &e, empty)?);
-                            }
-                        }
-                        v.authorized_keys = Some(items);
+                        g::set_list(x, empty, &mut v.authorized_keys, AuthorizedKey::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
                     b"regenerate_ssh_keys" => {
-                        v.regenerate_ssh_keys = Some(g::boolean(x, empty, "regenerate_ssh_keys")?)
+                        g::set_boolean(x, empty, "regenerate_ssh_keys", &mut v.regenerate_ssh_keys)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"network_configuration" => {
-                        v.network_configuration =
-                            Some(Box::new(NetworkConfiguration::read(x, &e, empty)?))
-                    }
+                    b"network_configuration" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.network_configuration,
+                        NetworkConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1507,269 +1470,211 @@ impl Cluster {
             }
             match tag.len() {
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                    b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
+                    b"ksm" => g::set_boxed(x, &e, empty, &mut v.ksm, Ksm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"mac_pool" => v.mac_pool = Some(g::linked(x, &e, empty)?),
-                    b"networks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Network::read(x, &e, empty)?);
-                            }
-                        }
-                        v.networks = Some(items);
-                    }
+                    b"mac_pool" => g::set_linked(x, &e, empty, &mut v.mac_pool)?,
+                    b"networks" => g::set_list(x, empty, &mut v.networks, Network::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"bios_type" => {
-                        v.bios_type = Some(BiosType::from_wire(&g::enum_text(x, empty)?))
-                    }
-                    b"fips_mode" => {
-                        v.fips_mode = Some(FipsMode::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"bios_type" => g::set_enum(x, empty, &mut v.bios_type, BiosType::from_wire)?,
+                    b"fips_mode" => g::set_enum(x, empty, &mut v.fips_mode, FipsMode::from_wire)?,
                     b"migration" => {
-                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.migration, MigrationOptions::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     b"switch_type" => {
-                        v.switch_type = Some(SwitchType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.switch_type, SwitchType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"cpu_profiles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CpuProfile::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cpu_profiles = Some(items);
+                        g::set_list(x, empty, &mut v.cpu_profiles, CpuProfile::read)?
                     }
-                    b"virt_service" => v.virt_service = Some(g::boolean(x, empty, "virt_service")?),
+                    b"virt_service" => {
+                        g::set_boolean(x, empty, "virt_service", &mut v.virt_service)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"firewall_type" => {
-                        v.firewall_type = Some(FirewallType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.firewall_type, FirewallType::from_wire)?
                     }
                     b"gluster_hooks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterHook::read(x, &e, empty)?);
-                            }
-                        }
-                        v.gluster_hooks = Some(items);
+                        g::set_list(x, empty, &mut v.gluster_hooks, GlusterHook::read)?
                     }
                     b"memory_policy" => {
-                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.memory_policy, MemoryPolicy::read)?
                     }
                     b"serial_number" => {
-                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.serial_number, SerialNumber::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"error_handling" => {
-                        v.error_handling = Some(Box::new(ErrorHandling::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.error_handling, ErrorHandling::read)?
                     }
                     b"fencing_policy" => {
-                        v.fencing_policy = Some(Box::new(FencingPolicy::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.fencing_policy, FencingPolicy::read)?
                     }
                     b"ha_reservation" => {
-                        v.ha_reservation = Some(g::boolean(x, empty, "ha_reservation")?)
+                        g::set_boolean(x, empty, "ha_reservation", &mut v.ha_reservation)?
                     }
                     b"vnc_encryption" => {
-                        v.vnc_encryption = Some(g::boolean(x, empty, "vnc_encryption")?)
+                        g::set_boolean(x, empty, "vnc_encryption", &mut v.vnc_encryption)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"affinity_groups" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(AffinityGroup::read(x, &e, empty)?);
-                            }
-                        }
-                        v.affinity_groups = Some(items);
+                        g::set_list(x, empty, &mut v.affinity_groups, AffinityGroup::read)?
                     }
                     b"gluster_service" => {
-                        v.gluster_service = Some(g::boolean(x, empty, "gluster_service")?)
+                        g::set_boolean(x, empty, "gluster_service", &mut v.gluster_service)?
                     }
                     b"gluster_volumes" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterVolume::read(x, &e, empty)?);
-                            }
-                        }
-                        v.gluster_volumes = Some(items);
+                        g::set_list(x, empty, &mut v.gluster_volumes, GlusterVolume::read)?
                     }
                     b"network_filters" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkFilter::read(x, &e, empty)?);
-                            }
-                        }
-                        v.network_filters = Some(items);
+                        g::set_list(x, empty, &mut v.network_filters, NetworkFilter::read)?
                     }
                     b"optional_reason" => {
-                        v.optional_reason = Some(g::boolean(x, empty, "optional_reason")?)
+                        g::set_boolean(x, empty, "optional_reason", &mut v.optional_reason)?
                     }
                     b"trusted_service" => {
-                        v.trusted_service = Some(g::boolean(x, empty, "trusted_service")?)
+                        g::set_boolean(x, empty, "trusted_service", &mut v.trusted_service)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"enabled_features" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ClusterFeature::read(x, &e, empty)?);
-                            }
-                        }
-                        v.enabled_features = Some(items);
+                        g::set_list(x, empty, &mut v.enabled_features, ClusterFeature::read)?
                     }
                     b"threads_as_cores" => {
-                        v.threads_as_cores = Some(g::boolean(x, empty, "threads_as_cores")?)
+                        g::set_boolean(x, empty, "threads_as_cores", &mut v.threads_as_cores)?
                     }
                     b"tunnel_migration" => {
-                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                        g::set_boolean(x, empty, "tunnel_migration", &mut v.tunnel_migration)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"scheduling_policy" => v.scheduling_policy = Some(g::linked(x, &e, empty)?),
+                    b"scheduling_policy" => g::set_linked(x, &e, empty, &mut v.scheduling_policy)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"ballooning_enabled" => {
-                        v.ballooning_enabled = Some(g::boolean(x, empty, "ballooning_enabled")?)
+                        g::set_boolean(x, empty, "ballooning_enabled", &mut v.ballooning_enabled)?
                     }
-                    b"management_network" => v.management_network = Some(g::linked(x, &e, empty)?),
+                    b"management_network" => {
+                        g::set_linked(x, &e, empty, &mut v.management_network)?
+                    }
                     b"supported_versions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Version::read(x, &e, empty)?);
-                            }
-                        }
-                        v.supported_versions = Some(items);
+                        g::set_list(x, empty, &mut v.supported_versions, Version::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
                     b"upgrade_in_progress" => {
-                        v.upgrade_in_progress = Some(g::boolean(x, empty, "upgrade_in_progress")?)
+                        g::set_boolean(x, empty, "upgrade_in_progress", &mut v.upgrade_in_progress)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"required_rng_sources" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(RngSource::from_wire(&g::enum_text(x, empty)?));
-                            }
-                        }
-                        v.required_rng_sources = Some(items);
-                    }
+                    b"required_rng_sources" => g::set_enum_list(
+                        x,
+                        empty,
+                        &mut v.required_rng_sources,
+                        RngSource::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"gluster_tuned_profile" => v.gluster_tuned_profile = Some(g::text(x, empty)?),
+                    b"gluster_tuned_profile" => {
+                        g::set_text(x, empty, &mut v.gluster_tuned_profile)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"upgrade_correlation_id" => {
-                        v.upgrade_correlation_id = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.upgrade_correlation_id)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
-                    b"upgrade_percent_complete" => {
-                        v.upgrade_percent_complete =
-                            Some(g::integer(x, empty, "upgrade_percent_complete")?)
-                    }
+                    b"upgrade_percent_complete" => g::set_integer(
+                        x,
+                        empty,
+                        "upgrade_percent_complete",
+                        &mut v.upgrade_percent_complete,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
-                    b"external_network_providers" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ExternalProvider::read(x, &e, empty)?);
-                            }
-                        }
-                        v.external_network_providers = Some(items);
-                    }
+                    b"external_network_providers" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.external_network_providers,
+                        ExternalProvider::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"maintenance_reason_required" => {
-                        v.maintenance_reason_required =
-                            Some(g::boolean(x, empty, "maintenance_reason_required")?)
-                    }
+                    b"maintenance_reason_required" => g::set_boolean(
+                        x,
+                        empty,
+                        "maintenance_reason_required",
+                        &mut v.maintenance_reason_required,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 29 => match tag {
-                    b"log_max_memory_used_threshold" => {
-                        v.log_max_memory_used_threshold =
-                            Some(g::integer(x, empty, "log_max_memory_used_threshold")?)
-                    }
+                    b"log_max_memory_used_threshold" => g::set_integer(
+                        x,
+                        empty,
+                        "log_max_memory_used_threshold",
+                        &mut v.log_max_memory_used_threshold,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 34 => match tag {
-                    b"log_max_memory_used_threshold_type" => {
-                        v.log_max_memory_used_threshold_type = Some(
-                            LogMaxMemoryUsedThresholdType::from_wire(&g::enum_text(x, empty)?),
-                        )
-                    }
+                    b"log_max_memory_used_threshold_type" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.log_max_memory_used_threshold_type,
+                        LogMaxMemoryUsedThresholdType::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 35 => match tag {
-                    b"custom_scheduling_policy_properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.custom_scheduling_policy_properties = Some(items);
-                    }
+                    b"custom_scheduling_policy_properties" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.custom_scheduling_policy_properties,
+                        Property::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2146,21 +2051,21 @@ impl ClusterFeature {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"cluster_level" => v.cluster_level = Some(g::linked(x, &e, empty)?),
+                    b"cluster_level" => g::set_linked(x, &e, empty, &mut v.cluster_level)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2352,49 +2257,27 @@ impl ClusterLevel {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"permits" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permits = Some(items);
-                    }
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"permits" => g::set_list(x, empty, &mut v.permits, Permit::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"cpu_types" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CpuType::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cpu_types = Some(items);
-                    }
+                    b"cpu_types" => g::set_list(x, empty, &mut v.cpu_types, CpuType::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"cluster_features" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ClusterFeature::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cluster_features = Some(items);
+                        g::set_list(x, empty, &mut v.cluster_features, ClusterFeature::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2577,10 +2460,8 @@ impl Configuration {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"data" => v.data = Some(g::text(x, empty)?),
-                    b"type" => {
-                        v.r#type = Some(ConfigurationType::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"data" => g::set_text(x, empty, &mut v.data)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, ConfigurationType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2706,7 +2587,7 @@ impl Console {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2831,11 +2712,11 @@ impl Core {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    b"index" => g::set_integer(x, empty, "index", &mut v.index)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"socket" => v.socket = Some(g::integer(x, empty, "socket")?),
+                    b"socket" => g::set_integer(x, empty, "socket", &mut v.socket)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2978,34 +2859,26 @@ impl Cpu {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => v.mode = Some(CpuMode::from_wire(&g::enum_text(x, empty)?)),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"mode" => g::set_enum(x, empty, &mut v.mode, CpuMode::from_wire)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"cores" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Core::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cores = Some(items);
-                    }
-                    b"level" => v.level = Some(g::integer(x, empty, "level")?),
-                    b"speed" => v.speed = Some(g::decimal(x, empty, "speed")?),
+                    b"cores" => g::set_list(x, empty, &mut v.cores, Core::read)?,
+                    b"level" => g::set_integer(x, empty, "level", &mut v.level)?,
+                    b"speed" => g::set_decimal(x, empty, "speed", &mut v.speed)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"cpu_tune" => v.cpu_tune = Some(Box::new(CpuTune::read(x, &e, empty)?)),
-                    b"topology" => v.topology = Some(Box::new(CpuTopology::read(x, &e, empty)?)),
+                    b"cpu_tune" => g::set_boxed(x, &e, empty, &mut v.cpu_tune, CpuTune::read)?,
+                    b"topology" => g::set_boxed(x, &e, empty, &mut v.topology, CpuTopology::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.architecture, Architecture::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3184,31 +3057,23 @@ impl CpuProfile {
             }
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
+                    b"qos" => g::set_linked(x, &e, empty, &mut v.qos)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3387,12 +3252,12 @@ impl CpuTopology {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"cores" => v.cores = Some(g::integer(x, empty, "cores")?),
+                    b"cores" => g::set_integer(x, empty, "cores", &mut v.cores)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"sockets" => v.sockets = Some(g::integer(x, empty, "sockets")?),
-                    b"threads" => v.threads = Some(g::integer(x, empty, "threads")?),
+                    b"sockets" => g::set_integer(x, empty, "sockets", &mut v.sockets)?,
+                    b"threads" => g::set_integer(x, empty, "threads", &mut v.threads)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3515,15 +3380,7 @@ impl CpuTune {
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"vcpu_pins" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(VcpuPin::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vcpu_pins = Some(items);
-                    }
+                    b"vcpu_pins" => g::set_list(x, empty, &mut v.vcpu_pins, VcpuPin::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3652,17 +3509,17 @@ impl CpuType {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"level" => v.level = Some(g::integer(x, empty, "level")?),
+                    b"level" => g::set_integer(x, empty, "level", &mut v.level)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.architecture, Architecture::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3793,16 +3650,16 @@ impl CustomProperty {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"regexp" => v.regexp = Some(g::text(x, empty)?),
+                    b"regexp" => g::set_text(x, empty, &mut v.regexp)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -661,121 +661,59 @@ impl DataCenter {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"qoss" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Qos::read(x, &e, empty)?);
-                            }
-                        }
-                        v.qoss = Some(items);
-                    }
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"qoss" => g::set_list(x, empty, &mut v.qoss, Qos::read)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"local" => v.local = Some(g::boolean(x, empty, "local")?),
+                    b"local" => g::set_boolean(x, empty, "local", &mut v.local)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"quotas" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Quota::read(x, &e, empty)?);
-                            }
-                        }
-                        v.quotas = Some(items);
-                    }
-                    b"status" => {
-                        v.status = Some(DataCenterStatus::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"quotas" => g::set_list(x, empty, &mut v.quotas, Quota::read)?,
+                    b"status" => g::set_enum(x, empty, &mut v.status, DataCenterStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"clusters" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Cluster::read(x, &e, empty)?);
-                            }
-                        }
-                        v.clusters = Some(items);
-                    }
-                    b"mac_pool" => v.mac_pool = Some(g::linked(x, &e, empty)?),
-                    b"networks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Network::read(x, &e, empty)?);
-                            }
-                        }
-                        v.networks = Some(items);
-                    }
+                    b"clusters" => g::set_list(x, empty, &mut v.clusters, Cluster::read)?,
+                    b"mac_pool" => g::set_linked(x, &e, empty, &mut v.mac_pool)?,
+                    b"networks" => g::set_list(x, empty, &mut v.networks, Network::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
                     b"quota_mode" => {
-                        v.quota_mode = Some(QuotaModeType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.quota_mode, QuotaModeType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"iscsi_bonds" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(IscsiBond::read(x, &e, empty)?);
-                            }
-                        }
-                        v.iscsi_bonds = Some(items);
-                    }
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"iscsi_bonds" => g::set_list(x, empty, &mut v.iscsi_bonds, IscsiBond::read)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"storage_format" => {
-                        v.storage_format = Some(StorageFormat::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.storage_format, StorageFormat::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"storage_domains" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(StorageDomain::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storage_domains = Some(items);
+                        g::set_list(x, empty, &mut v.storage_domains, StorageDomain::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"supported_versions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Version::read(x, &e, empty)?);
-                            }
-                        }
-                        v.supported_versions = Some(items);
+                        g::set_list(x, empty, &mut v.supported_versions, Version::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1054,41 +992,33 @@ impl Device {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1396,162 +1326,130 @@ impl Disk {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
-                    b"size" => v.provisioned_size = Some(g::integer(x, empty, "size")?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"sgio" => g::set_enum(x, empty, &mut v.sgio, ScsiGenericIo::from_wire)?,
+                    b"size" => g::set_integer(x, empty, "size", &mut v.provisioned_size)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"alias" => v.alias = Some(g::text(x, empty)?),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"alias" => g::set_text(x, empty, &mut v.alias)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::enum_text(x, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
-                    b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                    b"status" => v.status = Some(DiskStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"active" => g::set_boolean(x, empty, "active", &mut v.active)?,
+                    b"backup" => g::set_enum(x, empty, &mut v.backup, DiskBackup::from_wire)?,
+                    b"format" => g::set_enum(x, empty, &mut v.format, DiskFormat::from_wire)?,
+                    b"sparse" => g::set_boolean(x, empty, "sparse", &mut v.sparse)?,
+                    b"status" => g::set_enum(x, empty, &mut v.status, DiskStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
-                    b"image_id" => v.image_id = Some(g::text(x, empty)?),
-                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"bootable" => g::set_boolean(x, empty, "bootable", &mut v.bootable)?,
+                    b"image_id" => g::set_text(x, empty, &mut v.image_id)?,
+                    b"snapshot" => g::set_linked(x, &e, empty, &mut v.snapshot)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.interface, DiskInterface::from_wire)?
                     }
-                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                    b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
+                    b"read_only" => g::set_boolean(x, empty, "read_only", &mut v.read_only)?,
+                    b"shareable" => g::set_boolean(x, empty, "shareable", &mut v.shareable)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
-                    b"total_size" => v.total_size = Some(g::integer(x, empty, "total_size")?),
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
+                    b"total_size" => g::set_integer(x, empty, "total_size", &mut v.total_size)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
+                    b"actual_size" => g::set_integer(x, empty, "actual_size", &mut v.actual_size)?,
                     b"backup_mode" => {
-                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.backup_mode, DiskBackupMode::from_wire)?
                     }
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"lun_storage" => {
-                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.lun_storage, HostStorage::read)?
                     }
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.content_type, DiskContentType::from_wire)?
                     }
-                    b"disk_profile" => v.disk_profile = Some(g::linked(x, &e, empty)?),
-                    b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
-                    b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
+                    b"disk_profile" => g::set_linked(x, &e, empty, &mut v.disk_profile)?,
+                    b"initial_size" => {
+                        g::set_integer(x, empty, "initial_size", &mut v.initial_size)?
+                    }
+                    b"logical_name" => g::set_text(x, empty, &mut v.logical_name)?,
                     b"qcow_version" => {
-                        v.qcow_version = Some(QcowVersion::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.qcow_version, QcowVersion::from_wire)?
                     }
                     b"storage_type" => {
-                        v.storage_type = Some(DiskStorageType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.storage_type, DiskStorageType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"external_disk" => g::set_text(x, empty, &mut v.external_disk)?,
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"disk_snapshots" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskSnapshot::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_snapshots = Some(items);
+                        g::set_list(x, empty, &mut v.disk_snapshots, DiskSnapshot::read)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"storage_domains" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(StorageDomain::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storage_domains = Some(items);
+                        g::set_list(x, empty, &mut v.storage_domains, StorageDomain::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"propagate_errors" => {
-                        v.propagate_errors = Some(g::boolean(x, empty, "propagate_errors")?)
+                        g::set_boolean(x, empty, "propagate_errors", &mut v.propagate_errors)?
                     }
                     b"provisioned_size" => {
-                        v.provisioned_size = Some(g::integer(x, empty, "provisioned_size")?)
+                        g::set_integer(x, empty, "provisioned_size", &mut v.provisioned_size)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"wipe_after_delete" => {
-                        v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
+                        g::set_boolean(x, empty, "wipe_after_delete", &mut v.wipe_after_delete)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
                     b"openstack_volume_type" => {
-                        v.openstack_volume_type = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.openstack_volume_type)?
                     }
-                    b"uses_scsi_reservation" => {
-                        v.uses_scsi_reservation =
-                            Some(g::boolean(x, empty, "uses_scsi_reservation")?)
-                    }
+                    b"uses_scsi_reservation" => g::set_boolean(
+                        x,
+                        empty,
+                        "uses_scsi_reservation",
+                        &mut v.uses_scsi_reservation,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1910,50 +1808,54 @@ impl DiskAttachment {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"disk" => g::set_linked(x, &e, empty, &mut v.disk)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
+                    b"active" => g::set_boolean(x, empty, "active", &mut v.active)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"bootable" => g::set_boolean(x, empty, "bootable", &mut v.bootable)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.interface, DiskInterface::from_wire)?
                     }
-                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
+                    b"read_only" => g::set_boolean(x, empty, "read_only", &mut v.read_only)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
-                    b"pass_discard" => v.pass_discard = Some(g::boolean(x, empty, "pass_discard")?),
+                    b"logical_name" => g::set_text(x, empty, &mut v.logical_name)?,
+                    b"pass_discard" => {
+                        g::set_boolean(x, empty, "pass_discard", &mut v.pass_discard)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"uses_scsi_reservation" => {
-                        v.uses_scsi_reservation =
-                            Some(g::boolean(x, empty, "uses_scsi_reservation")?)
-                    }
+                    b"uses_scsi_reservation" => g::set_boolean(
+                        x,
+                        empty,
+                        "uses_scsi_reservation",
+                        &mut v.uses_scsi_reservation,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2172,34 +2074,26 @@ impl DiskProfile {
             }
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
+                    b"qos" => g::set_linked(x, &e, empty, &mut v.qos)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2508,163 +2402,131 @@ impl DiskSnapshot {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
+                    b"disk" => g::set_linked(x, &e, empty, &mut v.disk)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"sgio" => g::set_enum(x, empty, &mut v.sgio, ScsiGenericIo::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"alias" => v.alias = Some(g::text(x, empty)?),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"alias" => g::set_text(x, empty, &mut v.alias)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::enum_text(x, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
-                    b"parent" => v.parent = Some(g::linked(x, &e, empty)?),
-                    b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                    b"status" => v.status = Some(DiskStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"active" => g::set_boolean(x, empty, "active", &mut v.active)?,
+                    b"backup" => g::set_enum(x, empty, &mut v.backup, DiskBackup::from_wire)?,
+                    b"format" => g::set_enum(x, empty, &mut v.format, DiskFormat::from_wire)?,
+                    b"parent" => g::set_linked(x, &e, empty, &mut v.parent)?,
+                    b"sparse" => g::set_boolean(x, empty, "sparse", &mut v.sparse)?,
+                    b"status" => g::set_enum(x, empty, &mut v.status, DiskStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
-                    b"image_id" => v.image_id = Some(g::text(x, empty)?),
-                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"bootable" => g::set_boolean(x, empty, "bootable", &mut v.bootable)?,
+                    b"image_id" => g::set_text(x, empty, &mut v.image_id)?,
+                    b"snapshot" => g::set_linked(x, &e, empty, &mut v.snapshot)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.interface, DiskInterface::from_wire)?
                     }
-                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                    b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
+                    b"read_only" => g::set_boolean(x, empty, "read_only", &mut v.read_only)?,
+                    b"shareable" => g::set_boolean(x, empty, "shareable", &mut v.shareable)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
-                    b"total_size" => v.total_size = Some(g::integer(x, empty, "total_size")?),
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
+                    b"total_size" => g::set_integer(x, empty, "total_size", &mut v.total_size)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
+                    b"actual_size" => g::set_integer(x, empty, "actual_size", &mut v.actual_size)?,
                     b"backup_mode" => {
-                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.backup_mode, DiskBackupMode::from_wire)?
                     }
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"lun_storage" => {
-                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.lun_storage, HostStorage::read)?
                     }
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.content_type, DiskContentType::from_wire)?
                     }
-                    b"disk_profile" => v.disk_profile = Some(g::linked(x, &e, empty)?),
-                    b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
-                    b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
+                    b"disk_profile" => g::set_linked(x, &e, empty, &mut v.disk_profile)?,
+                    b"initial_size" => {
+                        g::set_integer(x, empty, "initial_size", &mut v.initial_size)?
+                    }
+                    b"logical_name" => g::set_text(x, empty, &mut v.logical_name)?,
                     b"qcow_version" => {
-                        v.qcow_version = Some(QcowVersion::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.qcow_version, QcowVersion::from_wire)?
                     }
                     b"storage_type" => {
-                        v.storage_type = Some(DiskStorageType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.storage_type, DiskStorageType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"external_disk" => g::set_text(x, empty, &mut v.external_disk)?,
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"disk_snapshots" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskSnapshot::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_snapshots = Some(items);
+                        g::set_list(x, empty, &mut v.disk_snapshots, DiskSnapshot::read)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"storage_domains" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(StorageDomain::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storage_domains = Some(items);
+                        g::set_list(x, empty, &mut v.storage_domains, StorageDomain::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"propagate_errors" => {
-                        v.propagate_errors = Some(g::boolean(x, empty, "propagate_errors")?)
+                        g::set_boolean(x, empty, "propagate_errors", &mut v.propagate_errors)?
                     }
                     b"provisioned_size" => {
-                        v.provisioned_size = Some(g::integer(x, empty, "provisioned_size")?)
+                        g::set_integer(x, empty, "provisioned_size", &mut v.provisioned_size)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"wipe_after_delete" => {
-                        v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
+                        g::set_boolean(x, empty, "wipe_after_delete", &mut v.wipe_after_delete)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
                     b"openstack_volume_type" => {
-                        v.openstack_volume_type = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.openstack_volume_type)?
                     }
-                    b"uses_scsi_reservation" => {
-                        v.uses_scsi_reservation =
-                            Some(g::boolean(x, empty, "uses_scsi_reservation")?)
-                    }
+                    b"uses_scsi_reservation" => g::set_boolean(
+                        x,
+                        empty,
+                        "uses_scsi_reservation",
+                        &mut v.uses_scsi_reservation,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3032,74 +2894,78 @@ impl Display {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(DisplayType::from_wire(&g::enum_text(x, empty)?)),
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, DisplayType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"proxy" => v.proxy = Some(g::text(x, empty)?),
+                    b"proxy" => g::set_text(x, empty, &mut v.proxy)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"monitors" => v.monitors = Some(g::integer(x, empty, "monitors")?),
+                    b"monitors" => g::set_integer(x, empty, "monitors", &mut v.monitors)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
                     b"video_type" => {
-                        v.video_type = Some(VideoType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.video_type, VideoType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
                     b"certificate" => {
-                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.certificate, Certificate::read)?
                     }
-                    b"secure_port" => v.secure_port = Some(g::integer(x, empty, "secure_port")?),
+                    b"secure_port" => g::set_integer(x, empty, "secure_port", &mut v.secure_port)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"allow_override" => {
-                        v.allow_override = Some(g::boolean(x, empty, "allow_override")?)
+                        g::set_boolean(x, empty, "allow_override", &mut v.allow_override)?
                     }
                     b"single_qxl_pci" => {
-                        v.single_qxl_pci = Some(g::boolean(x, empty, "single_qxl_pci")?)
+                        g::set_boolean(x, empty, "single_qxl_pci", &mut v.single_qxl_pci)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"keyboard_layout" => v.keyboard_layout = Some(g::text(x, empty)?),
+                    b"keyboard_layout" => g::set_text(x, empty, &mut v.keyboard_layout)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"disconnect_action" => v.disconnect_action = Some(g::text(x, empty)?),
+                    b"disconnect_action" => g::set_text(x, empty, &mut v.disconnect_action)?,
                     b"smartcard_enabled" => {
-                        v.smartcard_enabled = Some(g::boolean(x, empty, "smartcard_enabled")?)
+                        g::set_boolean(x, empty, "smartcard_enabled", &mut v.smartcard_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"copy_paste_enabled" => {
-                        v.copy_paste_enabled = Some(g::boolean(x, empty, "copy_paste_enabled")?)
+                        g::set_boolean(x, empty, "copy_paste_enabled", &mut v.copy_paste_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"file_transfer_enabled" => {
-                        v.file_transfer_enabled =
-                            Some(g::boolean(x, empty, "file_transfer_enabled")?)
-                    }
+                    b"file_transfer_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "file_transfer_enabled",
+                        &mut v.file_transfer_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"disconnect_action_delay" => {
-                        v.disconnect_action_delay =
-                            Some(g::integer(x, empty, "disconnect_action_delay")?)
-                    }
+                    b"disconnect_action_delay" => g::set_integer(
+                        x,
+                        empty,
+                        "disconnect_action_delay",
+                        &mut v.disconnect_action_delay,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3263,27 +3129,11 @@ impl Dns {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"servers" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Host::read(x, &e, empty)?);
-                            }
-                        }
-                        v.servers = Some(items);
-                    }
+                    b"servers" => g::set_list(x, empty, &mut v.servers, Host::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"search_domains" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Host::read(x, &e, empty)?);
-                            }
-                        }
-                        v.search_domains = Some(items);
-                    }
+                    b"search_domains" => g::set_list(x, empty, &mut v.search_domains, Host::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3413,15 +3263,7 @@ impl DnsResolverConfiguration {
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"name_servers" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(g::text(x, empty)?);
-                            }
-                        }
-                        v.name_servers = Some(items);
-                    }
+                    b"name_servers" => g::set_list(x, empty, &mut v.name_servers, g::text_item)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3580,42 +3422,26 @@ impl Domain {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"users" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(User::read(x, &e, empty)?);
-                            }
-                        }
-                        v.users = Some(items);
-                    }
+                    b"users" => g::set_list(x, empty, &mut v.users, User::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"groups" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Group::read(x, &e, empty)?);
-                            }
-                        }
-                        v.groups = Some(items);
-                    }
+                    b"groups" => g::set_list(x, empty, &mut v.groups, Group::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3790,8 +3616,8 @@ impl DynamicCpu {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"cpu_tune" => v.cpu_tune = Some(Box::new(CpuTune::read(x, &e, empty)?)),
-                    b"topology" => v.topology = Some(Box::new(CpuTopology::read(x, &e, empty)?)),
+                    b"cpu_tune" => g::set_boxed(x, &e, empty, &mut v.cpu_tune, CpuTune::read)?,
+                    b"topology" => g::set_boxed(x, &e, empty, &mut v.topology, CpuTopology::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -310,24 +310,24 @@ impl EngineBackupInfo {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"last_db_backup" => v.last_db_backup = Some(g::text(x, empty)?),
+                    b"last_db_backup" => g::set_text(x, empty, &mut v.last_db_backup)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"last_dwh_backup" => v.last_dwh_backup = Some(g::text(x, empty)?),
+                    b"last_dwh_backup" => g::set_text(x, empty, &mut v.last_dwh_backup)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"last_cinder_backup" => v.last_cinder_backup = Some(g::text(x, empty)?),
-                    b"last_engine_backup" => v.last_engine_backup = Some(g::text(x, empty)?),
+                    b"last_cinder_backup" => g::set_text(x, empty, &mut v.last_cinder_backup)?,
+                    b"last_engine_backup" => g::set_text(x, empty, &mut v.last_engine_backup)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"last_grafana_backup" => v.last_grafana_backup = Some(g::text(x, empty)?),
+                    b"last_grafana_backup" => g::set_text(x, empty, &mut v.last_grafana_backup)?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"last_keycloak_backup" => v.last_keycloak_backup = Some(g::text(x, empty)?),
+                    b"last_keycloak_backup" => g::set_text(x, empty, &mut v.last_keycloak_backup)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -465,13 +465,7 @@ impl EntityProfileDetail {
                 },
                 15 => match tag {
                     b"profile_details" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ProfileDetail::read(x, &e, empty)?);
-                            }
-                        }
-                        v.profile_details = Some(items);
+                        g::set_list(x, empty, &mut v.profile_details, ProfileDetail::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -605,7 +599,7 @@ impl ErrorHandling {
                 },
                 8 => match tag {
                     b"on_error" => {
-                        v.on_error = Some(MigrateOnError::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.on_error, MigrateOnError::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -793,57 +787,55 @@ impl Event {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"code" => v.code = Some(g::integer(x, empty, "code")?),
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"time" => v.time = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"code" => g::set_integer(x, empty, "code", &mut v.code)?,
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"time" => g::set_text(x, empty, &mut v.time)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    b"index" => g::set_integer(x, empty, "index", &mut v.index)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    b"origin" => g::set_text(x, empty, &mut v.origin)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"severity" => {
-                        v.severity = Some(LogSeverity::from_wire(&g::enum_text(x, empty)?))
-                    }
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"severity" => g::set_enum(x, empty, &mut v.severity, LogSeverity::from_wire)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"custom_id" => v.custom_id = Some(g::integer(x, empty, "custom_id")?),
+                    b"custom_id" => g::set_integer(x, empty, "custom_id", &mut v.custom_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"flood_rate" => v.flood_rate = Some(g::integer(x, empty, "flood_rate")?),
+                    b"flood_rate" => g::set_integer(x, empty, "flood_rate", &mut v.flood_rate)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"custom_data" => v.custom_data = Some(g::text(x, empty)?),
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"log_on_host" => v.log_on_host = Some(g::boolean(x, empty, "log_on_host")?),
+                    b"custom_data" => g::set_text(x, empty, &mut v.custom_data)?,
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"log_on_host" => g::set_boolean(x, empty, "log_on_host", &mut v.log_on_host)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"correlation_id" => g::set_text(x, empty, &mut v.correlation_id)?,
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1087,32 +1079,32 @@ impl EventSubscription {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"event" => {
-                        v.event = Some(NotifiableEvent::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"event" => g::set_enum(x, empty, &mut v.event, NotifiableEvent::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"notification_method" => {
-                        v.notification_method =
-                            Some(NotificationMethod::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"notification_method" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.notification_method,
+                        NotificationMethod::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1323,31 +1315,31 @@ impl ExternalComputeResource {
             }
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_text(x, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"provider" => v.provider = Some(g::text(x, empty)?),
+                    b"provider" => g::set_text(x, empty, &mut v.provider)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_host_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1562,32 +1554,32 @@ impl ExternalDiscoveredHost {
             }
             match tag.len() {
                 2 => match tag {
-                    b"ip" => v.ip = Some(g::text(x, empty)?),
+                    b"ip" => g::set_text(x, empty, &mut v.ip)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"mac" => v.mac = Some(g::text(x, empty)?),
+                    b"mac" => g::set_text(x, empty, &mut v.mac)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"last_report" => v.last_report = Some(g::text(x, empty)?),
-                    b"subnet_name" => v.subnet_name = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"last_report" => g::set_text(x, empty, &mut v.last_report)?,
+                    b"subnet_name" => g::set_text(x, empty, &mut v.subnet_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_host_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1796,23 +1788,23 @@ impl ExternalHost {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_host_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2013,32 +2005,34 @@ impl ExternalHostGroup {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"domain_name" => v.domain_name = Some(g::text(x, empty)?),
-                    b"subnet_name" => v.subnet_name = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"domain_name" => g::set_text(x, empty, &mut v.domain_name)?,
+                    b"subnet_name" => g::set_text(x, empty, &mut v.subnet_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"architecture_name" => v.architecture_name = Some(g::text(x, empty)?),
+                    b"architecture_name" => g::set_text(x, empty, &mut v.architecture_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"operating_system_name" => v.operating_system_name = Some(g::text(x, empty)?),
+                    b"operating_system_name" => {
+                        g::set_text(x, empty, &mut v.operating_system_name)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_host_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2272,106 +2266,74 @@ impl ExternalHostProvider {
             }
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"hosts" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Host::read(x, &e, empty)?);
-                            }
-                        }
-                        v.hosts = Some(items);
-                    }
+                    b"hosts" => g::set_list(x, empty, &mut v.hosts, Host::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"host_groups" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ExternalHostGroup::read(x, &e, empty)?);
-                            }
-                        }
-                        v.host_groups = Some(items);
+                        g::set_list(x, empty, &mut v.host_groups, ExternalHostGroup::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"certificates" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Certificate::read(x, &e, empty)?);
-                            }
-                        }
-                        v.certificates = Some(items);
+                        g::set_list(x, empty, &mut v.certificates, Certificate::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"discovered_hosts" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ExternalDiscoveredHost::read(x, &e, empty)?);
-                            }
-                        }
-                        v.discovered_hosts = Some(items);
-                    }
+                    b"discovered_hosts" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.discovered_hosts,
+                        ExternalDiscoveredHost::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"compute_resources" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ExternalComputeResource::read(x, &e, empty)?);
-                            }
-                        }
-                        v.compute_resources = Some(items);
-                    }
+                    b"compute_resources" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.compute_resources,
+                        ExternalComputeResource::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    b"authentication_url" => g::set_text(x, empty, &mut v.authentication_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"requires_authentication" => {
-                        v.requires_authentication =
-                            Some(g::boolean(x, empty, "requires_authentication")?)
-                    }
+                    b"requires_authentication" => g::set_boolean(
+                        x,
+                        empty,
+                        "requires_authentication",
+                        &mut v.requires_authentication,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2626,23 +2588,23 @@ impl ExternalNetworkProviderConfiguration {
             }
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 25 => match tag {
                     b"external_network_provider" => {
-                        v.external_network_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_network_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2857,49 +2819,43 @@ impl ExternalProvider {
             }
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    b"authentication_url" => g::set_text(x, empty, &mut v.authentication_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"requires_authentication" => {
-                        v.requires_authentication =
-                            Some(g::boolean(x, empty, "requires_authentication")?)
-                    }
+                    b"requires_authentication" => g::set_boolean(
+                        x,
+                        empty,
+                        "requires_authentication",
+                        &mut v.requires_authentication,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3095,33 +3051,33 @@ impl ExternalTemplateImport {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"clone" => v.clone = Some(g::boolean(x, empty, "clone")?),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"clone" => g::set_boolean(x, empty, "clone", &mut v.clone)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
+                    b"cpu_profile" => g::set_linked(x, &e, empty, &mut v.cpu_profile)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3294,47 +3250,46 @@ impl ExternalVmImport {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
+                    b"sparse" => g::set_boolean(x, empty, "sparse", &mut v.sparse)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
                     b"provider" => {
-                        v.provider =
-                            Some(ExternalVmProviderType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.provider, ExternalVmProviderType::from_wire)?
                     }
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
-                    b"drivers_iso" => v.drivers_iso = Some(g::linked(x, &e, empty)?),
+                    b"cpu_profile" => g::set_linked(x, &e, empty, &mut v.cpu_profile)?,
+                    b"drivers_iso" => g::set_linked(x, &e, empty, &mut v.drivers_iso)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -238,8 +238,8 @@ impl Fault {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"detail" => v.detail = Some(g::text(x, empty)?),
-                    b"reason" => v.reason = Some(g::text(x, empty)?),
+                    b"detail" => g::set_text(x, empty, &mut v.detail)?,
+                    b"reason" => g::set_text(x, empty, &mut v.reason)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -380,34 +380,41 @@ impl FencingPolicy {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"skip_if_sd_active" => {
-                        v.skip_if_sd_active = Some(Box::new(SkipIfSdActive::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.skip_if_sd_active, SkipIfSdActive::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 25 => match tag {
-                    b"skip_if_gluster_bricks_up" => {
-                        v.skip_if_gluster_bricks_up =
-                            Some(g::boolean(x, empty, "skip_if_gluster_bricks_up")?)
-                    }
+                    b"skip_if_gluster_bricks_up" => g::set_boolean(
+                        x,
+                        empty,
+                        "skip_if_gluster_bricks_up",
+                        &mut v.skip_if_gluster_bricks_up,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"skip_if_connectivity_broken" => {
-                        v.skip_if_connectivity_broken =
-                            Some(Box::new(SkipIfConnectivityBroken::read(x, &e, empty)?))
-                    }
+                    b"skip_if_connectivity_broken" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.skip_if_connectivity_broken,
+                        SkipIfConnectivityBroken::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 30 => match tag {
-                    b"skip_if_gluster_quorum_not_met" => {
-                        v.skip_if_gluster_quorum_not_met =
-                            Some(g::boolean(x, empty, "skip_if_gluster_quorum_not_met")?)
-                    }
+                    b"skip_if_gluster_quorum_not_met" => g::set_boolean(
+                        x,
+                        empty,
+                        "skip_if_gluster_quorum_not_met",
+                        &mut v.skip_if_gluster_quorum_not_met,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -570,23 +577,23 @@ impl File {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"content" => v.content = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"content" => g::set_text(x, empty, &mut v.content)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -780,26 +787,26 @@ impl Filter {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"position" => v.position = Some(g::integer(x, empty, "position")?),
+                    b"position" => g::set_integer(x, empty, "position", &mut v.position)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"scheduling_policy_unit" => {
-                        v.scheduling_policy_unit = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.scheduling_policy_unit)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -996,42 +1003,34 @@ impl Floppy {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"file" => v.file = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"file" => g::set_linked(x, &e, empty, &mut v.file)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1208,20 +1207,12 @@ impl FopStatistic {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

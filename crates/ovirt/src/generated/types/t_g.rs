@@ -454,96 +454,68 @@ impl GlusterBrick {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"pid" => v.pid = Some(g::integer(x, empty, "pid")?),
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"pid" => g::set_integer(x, empty, "pid", &mut v.pid)?,
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"device" => v.device = Some(g::text(x, empty)?),
+                    b"device" => g::set_text(x, empty, &mut v.device)?,
                     b"status" => {
-                        v.status = Some(GlusterBrickStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.status, GlusterBrickStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"fs_name" => g::set_text(x, empty, &mut v.fs_name)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"brick_dir" => v.brick_dir = Some(g::text(x, empty)?),
-                    b"server_id" => v.server_id = Some(g::text(x, empty)?),
+                    b"brick_dir" => g::set_text(x, empty, &mut v.brick_dir)?,
+                    b"server_id" => g::set_text(x, empty, &mut v.server_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"mnt_options" => v.mnt_options = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"mnt_options" => g::set_text(x, empty, &mut v.mnt_options)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"memory_pools" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterMemoryPool::read(x, &e, empty)?);
-                            }
-                        }
-                        v.memory_pools = Some(items);
+                        g::set_list(x, empty, &mut v.memory_pools, GlusterMemoryPool::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"gluster_volume" => v.gluster_volume = Some(g::linked(x, &e, empty)?),
+                    b"gluster_volume" => g::set_linked(x, &e, empty, &mut v.gluster_volume)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"gluster_clients" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterClient::read(x, &e, empty)?);
-                            }
-                        }
-                        v.gluster_clients = Some(items);
+                        g::set_list(x, empty, &mut v.gluster_clients, GlusterClient::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -827,72 +799,52 @@ impl GlusterBrickAdvancedDetails {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"pid" => v.pid = Some(g::integer(x, empty, "pid")?),
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"pid" => g::set_integer(x, empty, "pid", &mut v.pid)?,
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"device" => v.device = Some(g::text(x, empty)?),
+                    b"device" => g::set_text(x, empty, &mut v.device)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"fs_name" => g::set_text(x, empty, &mut v.fs_name)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"mnt_options" => v.mnt_options = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"mnt_options" => g::set_text(x, empty, &mut v.mnt_options)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"memory_pools" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterMemoryPool::read(x, &e, empty)?);
-                            }
-                        }
-                        v.memory_pools = Some(items);
+                        g::set_list(x, empty, &mut v.memory_pools, GlusterMemoryPool::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"gluster_clients" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterClient::read(x, &e, empty)?);
-                            }
-                        }
-                        v.gluster_clients = Some(items);
+                        g::set_list(x, empty, &mut v.gluster_clients, GlusterClient::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1104,13 +1056,7 @@ impl GlusterBrickMemoryInfo {
                 },
                 12 => match tag {
                     b"memory_pools" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterMemoryPool::read(x, &e, empty)?);
-                            }
-                        }
-                        v.memory_pools = Some(items);
+                        g::set_list(x, empty, &mut v.memory_pools, GlusterMemoryPool::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1254,20 +1200,20 @@ impl GlusterClient {
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"host_name" => v.host_name = Some(g::text(x, empty)?),
+                    b"host_name" => g::set_text(x, empty, &mut v.host_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"bytes_read" => v.bytes_read = Some(g::integer(x, empty, "bytes_read")?),
+                    b"bytes_read" => g::set_integer(x, empty, "bytes_read", &mut v.bytes_read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"client_port" => v.client_port = Some(g::integer(x, empty, "client_port")?),
+                    b"client_port" => g::set_integer(x, empty, "client_port", &mut v.client_port)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"bytes_written" => {
-                        v.bytes_written = Some(g::integer(x, empty, "bytes_written")?)
+                        g::set_integer(x, empty, "bytes_written", &mut v.bytes_written)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1450,59 +1396,53 @@ impl GlusterHook {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"stage" => v.stage = Some(HookStage::from_wire(&g::enum_text(x, empty)?)),
+                    b"stage" => g::set_enum(x, empty, &mut v.stage, HookStage::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"status" => {
-                        v.status = Some(GlusterHookStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.status, GlusterHookStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"content" => v.content = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"content" => g::set_text(x, empty, &mut v.content)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"checksum" => v.checksum = Some(g::text(x, empty)?),
+                    b"checksum" => g::set_text(x, empty, &mut v.checksum)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"conflicts" => v.conflicts = Some(g::text(x, empty)?),
+                    b"conflicts" => g::set_text(x, empty, &mut v.conflicts)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(HookContentType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.content_type, HookContentType::from_wire)?
                     }
                     b"server_hooks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterServerHook::read(x, &e, empty)?);
-                            }
-                        }
-                        v.server_hooks = Some(items);
+                        g::set_list(x, empty, &mut v.server_hooks, GlusterServerHook::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"conflict_status" => {
-                        v.conflict_status = Some(g::integer(x, empty, "conflict_status")?)
+                        g::set_integer(x, empty, "conflict_status", &mut v.conflict_status)?
                     }
-                    b"gluster_command" => v.gluster_command = Some(g::text(x, empty)?),
+                    b"gluster_command" => g::set_text(x, empty, &mut v.gluster_command)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1749,34 +1689,36 @@ impl GlusterMemoryPool {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"hot_count" => v.hot_count = Some(g::integer(x, empty, "hot_count")?),
-                    b"max_alloc" => v.max_alloc = Some(g::integer(x, empty, "max_alloc")?),
+                    b"hot_count" => g::set_integer(x, empty, "hot_count", &mut v.hot_count)?,
+                    b"max_alloc" => g::set_integer(x, empty, "max_alloc", &mut v.max_alloc)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"cold_count" => v.cold_count = Some(g::integer(x, empty, "cold_count")?),
+                    b"cold_count" => g::set_integer(x, empty, "cold_count", &mut v.cold_count)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"alloc_count" => v.alloc_count = Some(g::integer(x, empty, "alloc_count")?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"padded_size" => v.padded_size = Some(g::integer(x, empty, "padded_size")?),
-                    b"pool_misses" => v.pool_misses = Some(g::integer(x, empty, "pool_misses")?),
+                    b"alloc_count" => g::set_integer(x, empty, "alloc_count", &mut v.alloc_count)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"padded_size" => g::set_integer(x, empty, "padded_size", &mut v.padded_size)?,
+                    b"pool_misses" => g::set_integer(x, empty, "pool_misses", &mut v.pool_misses)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"max_stdalloc" => v.max_stdalloc = Some(g::integer(x, empty, "max_stdalloc")?),
+                    b"max_stdalloc" => {
+                        g::set_integer(x, empty, "max_stdalloc", &mut v.max_stdalloc)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1991,33 +1933,33 @@ impl GlusterServerHook {
             }
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"status" => {
-                        v.status = Some(GlusterHookStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.status, GlusterHookStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"checksum" => v.checksum = Some(g::text(x, empty)?),
+                    b"checksum" => g::set_text(x, empty, &mut v.checksum)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(HookContentType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.content_type, HookContentType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2252,90 +2194,65 @@ impl GlusterVolume {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"bricks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GlusterBrick::read(x, &e, empty)?);
-                            }
-                        }
-                        v.bricks = Some(items);
-                    }
+                    b"bricks" => g::set_list(x, empty, &mut v.bricks, GlusterBrick::read)?,
                     b"status" => {
-                        v.status = Some(GlusterVolumeStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.status, GlusterVolumeStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OptionEntry::read(x, &e, empty)?);
-                            }
-                        }
-                        v.options = Some(items);
-                    }
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"options" => g::set_list(x, empty, &mut v.options, OptionEntry::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"volume_type" => {
-                        v.volume_type = Some(GlusterVolumeType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.volume_type, GlusterVolumeType::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"stripe_count" => v.stripe_count = Some(g::integer(x, empty, "stripe_count")?),
+                    b"stripe_count" => {
+                        g::set_integer(x, empty, "stripe_count", &mut v.stripe_count)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"replica_count" => {
-                        v.replica_count = Some(g::integer(x, empty, "replica_count")?)
+                        g::set_integer(x, empty, "replica_count", &mut v.replica_count)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"disperse_count" => {
-                        v.disperse_count = Some(g::integer(x, empty, "disperse_count")?)
+                        g::set_integer(x, empty, "disperse_count", &mut v.disperse_count)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"transport_types" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(TransportType::from_wire(&g::enum_text(x, empty)?));
-                            }
-                        }
-                        v.transport_types = Some(items);
-                    }
+                    b"transport_types" => g::set_enum_list(
+                        x,
+                        empty,
+                        &mut v.transport_types,
+                        TransportType::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"redundancy_count" => {
-                        v.redundancy_count = Some(g::integer(x, empty, "redundancy_count")?)
+                        g::set_integer(x, empty, "redundancy_count", &mut v.redundancy_count)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2581,41 +2498,32 @@ impl GlusterVolumeProfileDetails {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
                     b"nfs_profile_details" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NfsProfileDetail::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nfs_profile_details = Some(items);
+                        g::set_list(x, empty, &mut v.nfs_profile_details, NfsProfileDetail::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"brick_profile_details" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(BrickProfileDetail::read(x, &e, empty)?);
-                            }
-                        }
-                        v.brick_profile_details = Some(items);
-                    }
+                    b"brick_profile_details" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.brick_profile_details,
+                        BrickProfileDetail::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2798,7 +2706,7 @@ impl GracePeriod {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"expiry" => v.expiry = Some(g::integer(x, empty, "expiry")?),
+                    b"expiry" => g::set_integer(x, empty, "expiry", &mut v.expiry)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2959,35 +2867,33 @@ impl GraphicsConsole {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"protocol" => {
-                        v.protocol = Some(GraphicsType::from_wire(&g::enum_text(x, empty)?))
-                    }
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
-                    b"tls_port" => v.tls_port = Some(g::integer(x, empty, "tls_port")?),
+                    b"protocol" => g::set_enum(x, empty, &mut v.protocol, GraphicsType::from_wire)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
+                    b"tls_port" => g::set_integer(x, empty, "tls_port", &mut v.tls_port)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3205,59 +3111,35 @@ impl Group {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"tags" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Tag::read(x, &e, empty)?);
-                            }
-                        }
-                        v.tags = Some(items);
-                    }
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"tags" => g::set_list(x, empty, &mut v.tags, Tag::read)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"roles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Role::read(x, &e, empty)?);
-                            }
-                        }
-                        v.roles = Some(items);
-                    }
+                    b"roles" => g::set_list(x, empty, &mut v.roles, Role::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
+                    b"domain" => g::set_linked(x, &e, empty, &mut v.domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"namespace" => v.namespace = Some(g::text(x, empty)?),
+                    b"namespace" => g::set_text(x, empty, &mut v.namespace)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"domain_entry_id" => v.domain_entry_id = Some(g::text(x, empty)?),
+                    b"domain_entry_id" => g::set_text(x, empty, &mut v.domain_entry_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3462,21 +3344,21 @@ impl GuestOperatingSystem {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"family" => v.family = Some(g::text(x, empty)?),
-                    b"kernel" => v.kernel = Some(Box::new(Kernel::read(x, &e, empty)?)),
+                    b"family" => g::set_text(x, empty, &mut v.family)?,
+                    b"kernel" => g::set_boxed(x, &e, empty, &mut v.kernel, Kernel::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"codename" => v.codename = Some(g::text(x, empty)?),
+                    b"codename" => g::set_text(x, empty, &mut v.codename)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"architecture" => v.architecture = Some(g::text(x, empty)?),
-                    b"distribution" => v.distribution = Some(g::text(x, empty)?),
+                    b"architecture" => g::set_text(x, empty, &mut v.architecture)?,
+                    b"distribution" => g::set_text(x, empty, &mut v.distribution)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

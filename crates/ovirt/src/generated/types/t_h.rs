@@ -433,37 +433,34 @@ impl HardwareInformation {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"uuid" => v.uuid = Some(g::text(x, empty)?),
+                    b"uuid" => g::set_text(x, empty, &mut v.uuid)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"family" => v.family = Some(g::text(x, empty)?),
+                    b"family" => g::set_text(x, empty, &mut v.family)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(g::text(x, empty)?),
+                    b"version" => g::set_text(x, empty, &mut v.version)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"manufacturer" => v.manufacturer = Some(g::text(x, empty)?),
-                    b"product_name" => v.product_name = Some(g::text(x, empty)?),
+                    b"manufacturer" => g::set_text(x, empty, &mut v.manufacturer)?,
+                    b"product_name" => g::set_text(x, empty, &mut v.product_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"serial_number" => v.serial_number = Some(g::text(x, empty)?),
+                    b"serial_number" => g::set_text(x, empty, &mut v.serial_number)?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"supported_rng_sources" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(RngSource::from_wire(&g::enum_text(x, empty)?));
-                            }
-                        }
-                        v.supported_rng_sources = Some(items);
-                    }
+                    b"supported_rng_sources" => g::set_enum_list(
+                        x,
+                        empty,
+                        &mut v.supported_rng_sources,
+                        RngSource::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -616,11 +613,11 @@ impl HighAvailability {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"priority" => v.priority = Some(g::integer(x, empty, "priority")?),
+                    b"priority" => g::set_integer(x, empty, "priority", &mut v.priority)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -779,26 +776,26 @@ impl Hook {
             }
             match tag.len() {
                 3 => match tag {
-                    b"md5" => v.md5 = Some(g::text(x, empty)?),
+                    b"md5" => g::set_text(x, empty, &mut v.md5)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"event_name" => v.event_name = Some(g::text(x, empty)?),
+                    b"event_name" => g::set_text(x, empty, &mut v.event_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1130,318 +1127,220 @@ impl Host {
             }
             match tag.len() {
                 2 => match tag {
-                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    b"os" => g::set_boxed(x, &e, empty, &mut v.os, OperatingSystem::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                    b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
-                    b"spm" => v.spm = Some(Box::new(Spm::read(x, &e, empty)?)),
-                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
+                    b"ksm" => g::set_boxed(x, &e, empty, &mut v.ksm, Ksm::read)?,
+                    b"spm" => g::set_boxed(x, &e, empty, &mut v.spm, Spm::read)?,
+                    b"ssh" => g::set_boxed(x, &e, empty, &mut v.ssh, Ssh::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"nics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostNic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nics = Some(items);
-                    }
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"tags" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Tag::read(x, &e, empty)?);
-                            }
-                        }
-                        v.tags = Some(items);
-                    }
-                    b"type" => v.r#type = Some(HostType::from_wire(&g::enum_text(x, empty)?)),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"nics" => g::set_list(x, empty, &mut v.nics, HostNic::read)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"tags" => g::set_list(x, empty, &mut v.tags, Tag::read)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, HostType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"hooks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Hook::read(x, &e, empty)?);
-                            }
-                        }
-                        v.hooks = Some(items);
-                    }
-                    b"iscsi" => v.iscsi = Some(Box::new(IscsiDetails::read(x, &e, empty)?)),
+                    b"hooks" => g::set_list(x, empty, &mut v.hooks, Hook::read)?,
+                    b"iscsi" => g::set_boxed(x, &e, empty, &mut v.iscsi, IscsiDetails::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"agents" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Agent::read(x, &e, empty)?);
-                            }
-                        }
-                        v.agents = Some(items);
-                    }
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"status" => {
-                        let (state, detail) = g::status(x, empty)?;
-                        v.status = state.as_deref().map(HostStatus::from_wire);
-                        if detail.is_some() {
-                            v.status_detail = detail;
-                        }
-                    }
+                    b"agents" => g::set_list(x, empty, &mut v.agents, Agent::read)?,
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
+                    b"status" => g::set_status(
+                        x,
+                        empty,
+                        &mut v.status,
+                        &mut v.status_detail,
+                        HostStatus::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.devices = Some(items);
-                    }
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"summary" => v.summary = Some(Box::new(VmSummary::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"devices" => g::set_list(x, empty, &mut v.devices, HostDevice::read)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"summary" => g::set_boxed(x, &e, empty, &mut v.summary, VmSummary::read)?,
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"protocol" => {
-                        v.protocol = Some(HostProtocol::from_wire(&g::enum_text(x, empty)?))
-                    }
-                    b"se_linux" => v.se_linux = Some(Box::new(SeLinux::read(x, &e, empty)?)),
-                    b"storages" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostStorage::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storages = Some(items);
-                    }
+                    b"protocol" => g::set_enum(x, empty, &mut v.protocol, HostProtocol::from_wire)?,
+                    b"se_linux" => g::set_boxed(x, &e, empty, &mut v.se_linux, SeLinux::read)?,
+                    b"storages" => g::set_list(x, empty, &mut v.storages, HostStorage::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"cpu_units" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostCpuUnit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cpu_units = Some(items);
-                    }
+                    b"cpu_units" => g::set_list(x, empty, &mut v.cpu_units, HostCpuUnit::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
                     b"certificate" => {
-                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.certificate, Certificate::read)?
                     }
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"kdump_status" => {
-                        v.kdump_status = Some(KdumpStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.kdump_status, KdumpStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"hosted_engine" => {
-                        v.hosted_engine = Some(Box::new(HostedEngine::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.hosted_engine, HostedEngine::read)?
                     }
-                    b"root_password" => v.root_password = Some(Secret::new(g::text(x, empty)?)),
-                    b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
+                    b"root_password" => g::set_secret(x, empty, &mut v.root_password)?,
+                    b"status_detail" => g::set_text(x, empty, &mut v.status_detail)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"katello_errata" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(KatelloErratum::read(x, &e, empty)?);
-                            }
-                        }
-                        v.katello_errata = Some(items);
+                        g::set_list(x, empty, &mut v.katello_errata, KatelloErratum::read)?
                     }
                     b"numa_supported" => {
-                        v.numa_supported = Some(g::boolean(x, empty, "numa_supported")?)
+                        g::set_boolean(x, empty, "numa_supported", &mut v.numa_supported)?
                     }
                     b"ovn_configured" => {
-                        v.ovn_configured = Some(g::boolean(x, empty, "ovn_configured")?)
+                        g::set_boolean(x, empty, "ovn_configured", &mut v.ovn_configured)?
                     }
                     b"vgpu_placement" => {
-                        v.vgpu_placement = Some(VgpuPlacement::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.vgpu_placement, VgpuPlacement::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"affinity_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(AffinityLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.affinity_labels = Some(items);
+                        g::set_list(x, empty, &mut v.affinity_labels, AffinityLabel::read)?
                     }
                     b"external_status" => {
-                        v.external_status =
-                            Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.external_status, ExternalStatus::from_wire)?
                     }
                     b"libvirt_version" => {
-                        v.libvirt_version = Some(Box::new(Version::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.libvirt_version, Version::read)?
                     }
-                    b"host_numa_nodes" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NumaNode::read(x, &e, empty)?);
-                            }
-                        }
-                        v.numa_nodes = Some(items);
-                    }
+                    b"host_numa_nodes" => g::set_list(x, empty, &mut v.numa_nodes, NumaNode::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"auto_numa_status" => {
-                        v.auto_numa_status =
-                            Some(AutoNumaStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.auto_numa_status, AutoNumaStatus::from_wire)?
                     }
                     b"power_management" => {
-                        v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.power_management, PowerManagement::read)?
                     }
                     b"update_available" => {
-                        v.update_available = Some(g::boolean(x, empty, "update_available")?)
+                        g::set_boolean(x, empty, "update_available", &mut v.update_available)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"override_iptables" => {
-                        v.override_iptables = Some(g::boolean(x, empty, "override_iptables")?)
+                        g::set_boolean(x, empty, "override_iptables", &mut v.override_iptables)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"device_passthrough" => {
-                        v.device_passthrough =
-                            Some(Box::new(HostDevicePassthrough::read(x, &e, empty)?))
-                    }
+                    b"device_passthrough" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.device_passthrough,
+                        HostDevicePassthrough::read,
+                    )?,
                     b"unmanaged_networks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(UnmanagedNetwork::read(x, &e, empty)?);
-                            }
-                        }
-                        v.unmanaged_networks = Some(items);
+                        g::set_list(x, empty, &mut v.unmanaged_networks, UnmanagedNetwork::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"network_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.network_attachments = Some(items);
-                    }
+                    b"network_attachments" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.network_attachments,
+                        NetworkAttachment::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"hardware_information" => {
-                        v.hardware_information =
-                            Some(Box::new(HardwareInformation::read(x, &e, empty)?))
-                    }
+                    b"hardware_information" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.hardware_information,
+                        HardwareInformation::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"max_scheduling_memory" => {
-                        v.max_scheduling_memory =
-                            Some(g::integer(x, empty, "max_scheduling_memory")?)
-                    }
-                    b"transparent_hugepages" => {
-                        v.transparent_huge_pages =
-                            Some(Box::new(TransparentHugePages::read(x, &e, empty)?))
-                    }
+                    b"max_scheduling_memory" => g::set_integer(
+                        x,
+                        empty,
+                        "max_scheduling_memory",
+                        &mut v.max_scheduling_memory,
+                    )?,
+                    b"transparent_hugepages" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.transparent_huge_pages,
+                        TransparentHugePages::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_host_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"reinstallation_required" => {
-                        v.reinstallation_required =
-                            Some(g::boolean(x, empty, "reinstallation_required")?)
-                    }
+                    b"reinstallation_required" => g::set_boolean(
+                        x,
+                        empty,
+                        "reinstallation_required",
+                        &mut v.reinstallation_required,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 29 => match tag {
-                    b"network_operation_in_progress" => {
-                        v.network_operation_in_progress =
-                            Some(g::boolean(x, empty, "network_operation_in_progress")?)
-                    }
-                    b"storage_connection_extensions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(StorageConnectionExtension::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storage_connection_extensions = Some(items);
-                    }
+                    b"network_operation_in_progress" => g::set_boolean(
+                        x,
+                        empty,
+                        "network_operation_in_progress",
+                        &mut v.network_operation_in_progress,
+                    )?,
+                    b"storage_connection_extensions" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.storage_connection_extensions,
+                        StorageConnectionExtension::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 40 => match tag {
-                    b"external_network_provider_configurations" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ExternalNetworkProviderConfiguration::read(
-                                    x, &e, empty,
-                                )?);
-                            }
-                        }
-                        v.external_network_provider_configurations = Some(items);
-                    }
+                    b"external_network_provider_configurations" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.external_network_provider_configurations,
+                        ExternalNetworkProviderConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1885,39 +1784,31 @@ impl HostCpuUnit {
             }
             match tag.len() {
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"cpu_id" => v.cpu_id = Some(g::integer(x, empty, "cpu_id")?),
+                    b"cpu_id" => g::set_integer(x, empty, "cpu_id", &mut v.cpu_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"core_id" => v.core_id = Some(g::integer(x, empty, "core_id")?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"core_id" => g::set_integer(x, empty, "core_id", &mut v.core_id)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"runs_vdsm" => v.runs_vdsm = Some(g::boolean(x, empty, "runs_vdsm")?),
-                    b"socket_id" => v.socket_id = Some(g::integer(x, empty, "socket_id")?),
+                    b"runs_vdsm" => g::set_boolean(x, empty, "runs_vdsm", &mut v.runs_vdsm)?,
+                    b"socket_id" => g::set_integer(x, empty, "socket_id", &mut v.socket_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2148,53 +2039,45 @@ impl HostDevice {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"driver" => v.driver = Some(g::text(x, empty)?),
-                    b"vendor" => v.vendor = Some(Box::new(Vendor::read(x, &e, empty)?)),
+                    b"driver" => g::set_text(x, empty, &mut v.driver)?,
+                    b"vendor" => g::set_boxed(x, &e, empty, &mut v.vendor, Vendor::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"product" => v.product = Some(Box::new(Product::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"product" => g::set_boxed(x, &e, empty, &mut v.product, Product::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"capability" => v.capability = Some(g::text(x, empty)?),
+                    b"capability" => g::set_text(x, empty, &mut v.capability)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"iommu_group" => v.iommu_group = Some(g::integer(x, empty, "iommu_group")?),
-                    b"m_dev_types" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(MDevType::read(x, &e, empty)?);
-                            }
-                        }
-                        v.m_dev_types = Some(items);
-                    }
-                    b"placeholder" => v.placeholder = Some(g::boolean(x, empty, "placeholder")?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"iommu_group" => g::set_integer(x, empty, "iommu_group", &mut v.iommu_group)?,
+                    b"m_dev_types" => g::set_list(x, empty, &mut v.m_dev_types, MDevType::read)?,
+                    b"placeholder" => g::set_boolean(x, empty, "placeholder", &mut v.placeholder)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"parent_device" => v.parent_device = Some(g::linked(x, &e, empty)?),
+                    b"parent_device" => g::set_linked(x, &e, empty, &mut v.parent_device)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"physical_function" => v.physical_function = Some(g::linked(x, &e, empty)?),
+                    b"physical_function" => g::set_linked(x, &e, empty, &mut v.physical_function)?,
                     b"virtual_functions" => {
-                        v.virtual_functions = Some(g::integer(x, empty, "virtual_functions")?)
+                        g::set_integer(x, empty, "virtual_functions", &mut v.virtual_functions)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2395,7 +2278,7 @@ impl HostDevicePassthrough {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2611,122 +2494,106 @@ impl HostNic {
             }
             match tag.len() {
                 2 => match tag {
-                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    b"ip" => g::set_boxed(x, &e, empty, &mut v.ip, Ip::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
-                    b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
-                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
+                    b"mac" => g::set_boxed(x, &e, empty, &mut v.mac, Mac::read)?,
+                    b"mtu" => g::set_integer(x, empty, "mtu", &mut v.mtu)?,
+                    b"qos" => g::set_linked(x, &e, empty, &mut v.qos)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"ipv6" => g::set_boxed(x, &e, empty, &mut v.ipv6, Ip::read)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"vlan" => g::set_boxed(x, &e, empty, &mut v.vlan, Vlan::read)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"speed" => v.speed = Some(g::integer(x, empty, "speed")?),
+                    b"speed" => g::set_integer(x, empty, "speed", &mut v.speed)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(NicStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"status" => g::set_enum(x, empty, &mut v.status, NicStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"bonding" => v.bonding = Some(Box::new(Bonding::read(x, &e, empty)?)),
-                    b"bridged" => v.bridged = Some(g::boolean(x, empty, "bridged")?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"bonding" => g::set_boxed(x, &e, empty, &mut v.bonding, Bonding::read)?,
+                    b"bridged" => g::set_boolean(x, empty, "bridged", &mut v.bridged)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"network" => g::set_linked(x, &e, empty, &mut v.network)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.boot_protocol, BootProtocol::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"base_interface" => v.base_interface = Some(g::text(x, empty)?),
+                    b"base_interface" => g::set_text(x, empty, &mut v.base_interface)?,
                     b"network_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.network_labels = Some(items);
+                        g::set_list(x, empty, &mut v.network_labels, NetworkLabel::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"ad_aggregator_id" => {
-                        v.ad_aggregator_id = Some(g::integer(x, empty, "ad_aggregator_id")?)
+                        g::set_integer(x, empty, "ad_aggregator_id", &mut v.ad_aggregator_id)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"physical_function" => v.physical_function = Some(g::linked(x, &e, empty)?),
+                    b"physical_function" => g::set_linked(x, &e, empty, &mut v.physical_function)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"check_connectivity" => {
-                        v.check_connectivity = Some(g::boolean(x, empty, "check_connectivity")?)
+                        g::set_boolean(x, empty, "check_connectivity", &mut v.check_connectivity)?
                     }
                     b"ipv6_boot_protocol" => {
-                        v.ipv6_boot_protocol =
-                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.ipv6_boot_protocol, BootProtocol::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"custom_configuration" => {
-                        v.custom_configuration = Some(g::boolean(x, empty, "custom_configuration")?)
-                    }
+                    b"custom_configuration" => g::set_boolean(
+                        x,
+                        empty,
+                        "custom_configuration",
+                        &mut v.custom_configuration,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
-                    b"override_configuration" => {
-                        v.override_configuration =
-                            Some(g::boolean(x, empty, "override_configuration")?)
-                    }
+                    b"override_configuration" => g::set_boolean(
+                        x,
+                        empty,
+                        "override_configuration",
+                        &mut v.override_configuration,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 31 => match tag {
-                    b"virtual_functions_configuration" => {
-                        v.virtual_functions_configuration = Some(Box::new(
-                            HostNicVirtualFunctionsConfiguration::read(x, &e, empty)?,
-                        ))
-                    }
+                    b"virtual_functions_configuration" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.virtual_functions_configuration,
+                        HostNicVirtualFunctionsConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2994,23 +2861,30 @@ impl HostNicVirtualFunctionsConfiguration {
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"all_networks_allowed" => {
-                        v.all_networks_allowed = Some(g::boolean(x, empty, "all_networks_allowed")?)
-                    }
+                    b"all_networks_allowed" => g::set_boolean(
+                        x,
+                        empty,
+                        "all_networks_allowed",
+                        &mut v.all_networks_allowed,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"number_of_virtual_functions" => {
-                        v.number_of_virtual_functions =
-                            Some(g::integer(x, empty, "number_of_virtual_functions")?)
-                    }
+                    b"number_of_virtual_functions" => g::set_integer(
+                        x,
+                        empty,
+                        "number_of_virtual_functions",
+                        &mut v.number_of_virtual_functions,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 31 => match tag {
-                    b"max_number_of_virtual_functions" => {
-                        v.max_number_of_virtual_functions =
-                            Some(g::integer(x, empty, "max_number_of_virtual_functions")?)
-                    }
+                    b"max_number_of_virtual_functions" => g::set_integer(
+                        x,
+                        empty,
+                        "max_number_of_virtual_functions",
+                        &mut v.max_number_of_virtual_functions,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3222,86 +3096,68 @@ impl HostStorage {
             }
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"path" => v.path = Some(g::text(x, empty)?),
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(StorageType::from_wire(&g::enum_text(x, empty)?)),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"path" => g::set_text(x, empty, &mut v.path)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, StorageType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"portal" => v.portal = Some(g::text(x, empty)?),
-                    b"target" => v.target = Some(g::text(x, empty)?),
+                    b"portal" => g::set_text(x, empty, &mut v.portal)?,
+                    b"target" => g::set_text(x, empty, &mut v.target)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
-                    b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
+                    b"vfs_type" => g::set_text(x, empty, &mut v.vfs_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"nfs_timeo" => v.nfs_timeo = Some(g::integer(x, empty, "nfs_timeo")?),
+                    b"nfs_timeo" => g::set_integer(x, empty, "nfs_timeo", &mut v.nfs_timeo)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"nfs_retrans" => g::set_integer(x, empty, "nfs_retrans", &mut v.nfs_retrans)?,
                     b"nfs_version" => {
-                        v.nfs_version = Some(NfsVersion::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.nfs_version, NfsVersion::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"volume_group" => {
-                        v.volume_group = Some(Box::new(VolumeGroup::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.volume_group, VolumeGroup::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"logical_units" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(LogicalUnit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.logical_units = Some(items);
+                        g::set_list(x, empty, &mut v.logical_units, LogicalUnit::read)?
                     }
-                    b"mount_options" => v.mount_options = Some(g::text(x, empty)?),
+                    b"mount_options" => g::set_text(x, empty, &mut v.mount_options)?,
                     b"override_luns" => {
-                        v.override_luns = Some(g::boolean(x, empty, "override_luns")?)
+                        g::set_boolean(x, empty, "override_luns", &mut v.override_luns)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"driver_options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.driver_options = Some(items);
+                        g::set_list(x, empty, &mut v.driver_options, Property::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
                     b"driver_sensitive_options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.driver_sensitive_options = Some(items);
+                        g::set_list(x, empty, &mut v.driver_sensitive_options, Property::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3549,26 +3405,26 @@ impl HostedEngine {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"score" => v.score = Some(g::integer(x, empty, "score")?),
+                    b"score" => g::set_integer(x, empty, "score", &mut v.score)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
+                    b"active" => g::set_boolean(x, empty, "active", &mut v.active)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"configured" => v.configured = Some(g::boolean(x, empty, "configured")?),
+                    b"configured" => g::set_boolean(x, empty, "configured", &mut v.configured)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"local_maintenance" => {
-                        v.local_maintenance = Some(g::boolean(x, empty, "local_maintenance")?)
+                        g::set_boolean(x, empty, "local_maintenance", &mut v.local_maintenance)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"global_maintenance" => {
-                        v.global_maintenance = Some(g::boolean(x, empty, "global_maintenance")?)
+                        g::set_boolean(x, empty, "global_maintenance", &mut v.global_maintenance)?
                     }
                     _ => x.skip(&e, empty)?,
                 },

@@ -446,22 +446,22 @@ impl Icon {
             }
             match tag.len() {
                 4 => match tag {
-                    b"data" => v.data = Some(g::text(x, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"data" => g::set_text(x, empty, &mut v.data)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"media_type" => v.media_type = Some(g::text(x, empty)?),
+                    b"media_type" => g::set_text(x, empty, &mut v.media_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -647,17 +647,17 @@ impl Identified {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -845,23 +845,23 @@ impl Image {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"type" => v.r#type = Some(ImageFileType::from_wire(&g::enum_text(x, empty)?)),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"size" => g::set_integer(x, empty, "size", &mut v.size)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, ImageFileType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1094,63 +1094,64 @@ impl ImageTransfer {
             }
             match tag.len() {
                 4 => match tag {
-                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"disk" => g::set_linked(x, &e, empty, &mut v.disk)?,
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"image" => v.image = Some(g::linked(x, &e, empty)?),
-                    b"phase" => {
-                        v.phase = Some(ImageTransferPhase::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"image" => g::set_linked(x, &e, empty, &mut v.image)?,
+                    b"phase" => g::set_enum(x, empty, &mut v.phase, ImageTransferPhase::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(g::linked(x, &e, empty)?),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
+                    b"active" => g::set_boolean(x, empty, "active", &mut v.active)?,
+                    b"backup" => g::set_linked(x, &e, empty, &mut v.backup)?,
+                    b"format" => g::set_enum(x, empty, &mut v.format, DiskFormat::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"shallow" => v.shallow = Some(g::boolean(x, empty, "shallow")?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"shallow" => g::set_boolean(x, empty, "shallow", &mut v.shallow)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
+                    b"snapshot" => g::set_linked(x, &e, empty, &mut v.snapshot)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"direction" => {
-                        v.direction =
-                            Some(ImageTransferDirection::from_wire(&g::enum_text(x, empty)?))
-                    }
-                    b"proxy_url" => v.proxy_url = Some(g::text(x, empty)?),
+                    b"direction" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.direction,
+                        ImageTransferDirection::from_wire,
+                    )?,
+                    b"proxy_url" => g::set_text(x, empty, &mut v.proxy_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"transferred" => v.transferred = Some(g::integer(x, empty, "transferred")?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"transferred" => g::set_integer(x, empty, "transferred", &mut v.transferred)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"transfer_url" => v.transfer_url = Some(g::text(x, empty)?),
+                    b"transfer_url" => g::set_text(x, empty, &mut v.transfer_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"timeout_policy" => {
-                        v.timeout_policy = Some(ImageTransferTimeoutPolicy::from_wire(
-                            &g::enum_text(x, empty)?,
-                        ))
-                    }
+                    b"timeout_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.timeout_policy,
+                        ImageTransferTimeoutPolicy::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"inactivity_timeout" => {
-                        v.inactivity_timeout = Some(g::integer(x, empty, "inactivity_timeout")?)
+                        g::set_integer(x, empty, "inactivity_timeout", &mut v.inactivity_timeout)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1421,78 +1422,73 @@ impl Initialization {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"domain" => v.domain = Some(g::text(x, empty)?),
+                    b"domain" => g::set_text(x, empty, &mut v.domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"org_name" => v.org_name = Some(g::text(x, empty)?),
-                    b"timezone" => v.timezone = Some(g::text(x, empty)?),
+                    b"org_name" => g::set_text(x, empty, &mut v.org_name)?,
+                    b"timezone" => g::set_text(x, empty, &mut v.timezone)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"host_name" => v.host_name = Some(g::text(x, empty)?),
-                    b"user_name" => v.user_name = Some(g::text(x, empty)?),
+                    b"host_name" => g::set_text(x, empty, &mut v.host_name)?,
+                    b"user_name" => g::set_text(x, empty, &mut v.user_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"cloud_init" => v.cloud_init = Some(Box::new(CloudInit::read(x, &e, empty)?)),
-                    b"dns_search" => v.dns_search = Some(g::text(x, empty)?),
+                    b"cloud_init" => {
+                        g::set_boxed(x, &e, empty, &mut v.cloud_init, CloudInit::read)?
+                    }
+                    b"dns_search" => g::set_text(x, empty, &mut v.dns_search)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"dns_servers" => v.dns_servers = Some(g::text(x, empty)?),
-                    b"ui_language" => v.ui_language = Some(g::text(x, empty)?),
-                    b"user_locale" => v.user_locale = Some(g::text(x, empty)?),
+                    b"dns_servers" => g::set_text(x, empty, &mut v.dns_servers)?,
+                    b"ui_language" => g::set_text(x, empty, &mut v.ui_language)?,
+                    b"user_locale" => g::set_text(x, empty, &mut v.user_locale)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"input_locale" => v.input_locale = Some(g::text(x, empty)?),
+                    b"input_locale" => g::set_text(x, empty, &mut v.input_locale)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"configuration" => {
-                        v.configuration = Some(Box::new(Configuration::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.configuration, Configuration::read)?
                     }
-                    b"custom_script" => v.custom_script = Some(Secret::new(g::text(x, empty)?)),
-                    b"root_password" => v.root_password = Some(Secret::new(g::text(x, empty)?)),
-                    b"system_locale" => v.system_locale = Some(g::text(x, empty)?),
+                    b"custom_script" => g::set_secret(x, empty, &mut v.custom_script)?,
+                    b"root_password" => g::set_secret(x, empty, &mut v.root_password)?,
+                    b"system_locale" => g::set_text(x, empty, &mut v.system_locale)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"regenerate_ids" => {
-                        v.regenerate_ids = Some(g::boolean(x, empty, "regenerate_ids")?)
+                        g::set_boolean(x, empty, "regenerate_ids", &mut v.regenerate_ids)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"nic_configurations" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NicConfiguration::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nic_configurations = Some(items);
+                        g::set_list(x, empty, &mut v.nic_configurations, NicConfiguration::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"active_directory_ou" => v.active_directory_ou = Some(g::text(x, empty)?),
-                    b"authorized_ssh_keys" => v.authorized_ssh_keys = Some(g::text(x, empty)?),
+                    b"active_directory_ou" => g::set_text(x, empty, &mut v.active_directory_ou)?,
+                    b"authorized_ssh_keys" => g::set_text(x, empty, &mut v.authorized_ssh_keys)?,
                     b"regenerate_ssh_keys" => {
-                        v.regenerate_ssh_keys = Some(g::boolean(x, empty, "regenerate_ssh_keys")?)
+                        g::set_boolean(x, empty, "regenerate_ssh_keys", &mut v.regenerate_ssh_keys)?
                     }
-                    b"windows_license_key" => {
-                        v.windows_license_key = Some(Secret::new(g::text(x, empty)?))
-                    }
+                    b"windows_license_key" => g::set_secret(x, empty, &mut v.windows_license_key)?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"cloud_init_network_protocol" => {
-                        v.cloud_init_network_protocol = Some(CloudInitNetworkProtocol::from_wire(
-                            &g::enum_text(x, empty)?,
-                        ))
-                    }
+                    b"cloud_init_network_protocol" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.cloud_init_network_protocol,
+                        CloudInitNetworkProtocol::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1867,251 +1863,214 @@ impl InstanceType {
             }
             match tag.len() {
                 2 => match tag {
-                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"io" => g::set_boxed(x, &e, empty, &mut v.io, Io::read)?,
+                    b"os" => g::set_boxed(x, &e, empty, &mut v.os, OperatingSystem::read)?,
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
+                    b"sso" => g::set_boxed(x, &e, empty, &mut v.sso, Sso::read)?,
+                    b"usb" => g::set_boxed(x, &e, empty, &mut v.usb, Usb::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"nics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Nic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nics = Some(items);
-                    }
-                    b"tags" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Tag::read(x, &e, empty)?);
-                            }
-                        }
-                        v.tags = Some(items);
-                    }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"bios" => g::set_boxed(x, &e, empty, &mut v.bios, Bios::read)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"nics" => g::set_list(x, empty, &mut v.nics, Nic::read)?,
+                    b"tags" => g::set_list(x, empty, &mut v.tags, Tag::read)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, VmType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"lease" => g::set_boxed(x, &e, empty, &mut v.lease, StorageDomainLease::read)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"cdroms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Cdrom::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cdroms = Some(items);
-                    }
-                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => {
-                        v.status = Some(TemplateStatus::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"cdroms" => g::set_list(x, empty, &mut v.cdroms, Cdrom::read)?,
+                    b"domain" => g::set_linked(x, &e, empty, &mut v.domain)?,
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
+                    b"origin" => g::set_text(x, empty, &mut v.origin)?,
+                    b"status" => g::set_enum(x, empty, &mut v.status, TemplateStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(Box::new(TemplateVersion::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"console" => g::set_boxed(x, &e, empty, &mut v.console, Console::read)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"version" => {
+                        g::set_boxed(x, &e, empty, &mut v.version, TemplateVersion::read)?
+                    }
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"migration" => {
-                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.migration, MigrationOptions::read)?
                     }
-                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                    b"watchdogs" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Watchdog::read(x, &e, empty)?);
-                            }
-                        }
-                        v.watchdogs = Some(items);
-                    }
+                    b"stateless" => g::set_boolean(x, empty, "stateless", &mut v.stateless)?,
+                    b"time_zone" => g::set_boxed(x, &e, empty, &mut v.time_zone, TimeZone::read)?,
+                    b"watchdogs" => g::set_list(x, empty, &mut v.watchdogs, Watchdog::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
-                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
+                    b"cpu_shares" => g::set_integer(x, empty, "cpu_shares", &mut v.cpu_shares)?,
+                    b"large_icon" => g::set_linked(x, &e, empty, &mut v.large_icon)?,
+                    b"rng_device" => {
+                        g::set_boxed(x, &e, empty, &mut v.rng_device, RngDevice::read)?
+                    }
+                    b"small_icon" => g::set_linked(x, &e, empty, &mut v.small_icon)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
-                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"cpu_profile" => g::set_linked(x, &e, empty, &mut v.cpu_profile)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
+                    b"tpm_enabled" => g::set_boolean(x, empty, "tpm_enabled", &mut v.tpm_enabled)?,
                     b"virtio_scsi" => {
-                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.virtio_scsi, VirtioScsi::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    b"start_paused" => {
+                        g::set_boolean(x, empty, "start_paused", &mut v.start_paused)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"creation_time" => g::set_text(x, empty, &mut v.creation_time)?,
                     b"memory_policy" => {
-                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.memory_policy, MemoryPolicy::read)?
                     }
                     b"serial_number" => {
-                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.serial_number, SerialNumber::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"initialization" => {
-                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.initialization, Initialization::read)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"custom_cpu_model" => g::set_text(x, empty, &mut v.custom_cpu_model)?,
                     b"delete_protected" => {
-                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                        g::set_boolean(x, empty, "delete_protected", &mut v.delete_protected)?
                     }
                     b"disk_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_attachments = Some(items);
+                        g::set_list(x, empty, &mut v.disk_attachments, DiskAttachment::read)?
                     }
                     b"mediated_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(VmMediatedDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.mediated_devices = Some(items);
+                        g::set_list(x, empty, &mut v.mediated_devices, VmMediatedDevice::read)?
                     }
-                    b"placement_policy" => {
-                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                    }
+                    b"placement_policy" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.placement_policy,
+                        VmPlacementPolicy::read,
+                    )?,
                     b"tunnel_migration" => {
-                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                        g::set_boolean(x, empty, "tunnel_migration", &mut v.tunnel_migration)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"custom_properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CustomProperty::read(x, &e, empty)?);
-                            }
-                        }
-                        v.custom_properties = Some(items);
+                        g::set_list(x, empty, &mut v.custom_properties, CustomProperty::read)?
                     }
                     b"graphics_consoles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GraphicsConsole::read(x, &e, empty)?);
-                            }
-                        }
-                        v.graphics_consoles = Some(items);
+                        g::set_list(x, empty, &mut v.graphics_consoles, GraphicsConsole::read)?
                     }
-                    b"high_availability" => {
-                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                    }
+                    b"high_availability" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.high_availability,
+                        HighAvailability::read,
+                    )?,
                     b"soundcard_enabled" => {
-                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                        g::set_boolean(x, empty, "soundcard_enabled", &mut v.soundcard_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"cpu_pinning_policy" => {
-                        v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"cpu_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.cpu_pinning_policy,
+                        CpuPinningPolicy::from_wire,
+                    )?,
                     b"migration_downtime" => {
-                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                        g::set_integer(x, empty, "migration_downtime", &mut v.migration_downtime)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"auto_pinning_policy" => {
-                        v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"auto_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.auto_pinning_policy,
+                        AutoPinningPolicy::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"multi_queues_enabled" => {
-                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                    }
+                    b"multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "multi_queues_enabled",
+                        &mut v.multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
                     b"custom_emulated_machine" => {
-                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.custom_emulated_machine)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
-                    b"virtio_scsi_multi_queues" => {
-                        v.virtio_scsi_multi_queues =
-                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                    }
+                    b"virtio_scsi_multi_queues" => g::set_integer(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues",
+                        &mut v.virtio_scsi_multi_queues,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 28 => match tag {
-                    b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
-                    }
+                    b"custom_compatibility_version" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.custom_compatibility_version,
+                        Version::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 30 => match tag {
-                    b"storage_error_resume_behaviour" => {
-                        v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
-                        )
-                    }
+                    b"storage_error_resume_behaviour" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.storage_error_resume_behaviour,
+                        VmStorageErrorResumeBehaviour::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 32 => match tag {
-                    b"virtio_scsi_multi_queues_enabled" => {
-                        v.virtio_scsi_multi_queues_enabled =
-                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                    }
+                    b"virtio_scsi_multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues_enabled",
+                        &mut v.virtio_scsi_multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2497,7 +2456,7 @@ impl Io {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"threads" => v.threads = Some(g::integer(x, empty, "threads")?),
+                    b"threads" => g::set_integer(x, empty, "threads", &mut v.threads)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2628,10 +2587,10 @@ impl Ip {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"gateway" => v.gateway = Some(g::text(x, empty)?),
-                    b"netmask" => v.netmask = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(IpVersion::from_wire(&g::enum_text(x, empty)?)),
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"gateway" => g::set_text(x, empty, &mut v.gateway)?,
+                    b"netmask" => g::set_text(x, empty, &mut v.netmask)?,
+                    b"version" => g::set_enum(x, empty, &mut v.version, IpVersion::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2760,7 +2719,7 @@ impl IpAddressAssignment {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    b"ip" => g::set_boxed(x, &e, empty, &mut v.ip, Ip::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -2769,8 +2728,7 @@ impl IpAddressAssignment {
                 },
                 17 => match tag {
                     b"assignment_method" => {
-                        v.assignment_method =
-                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.assignment_method, BootProtocol::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2928,42 +2886,31 @@ impl IscsiBond {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"networks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Network::read(x, &e, empty)?);
-                            }
-                        }
-                        v.networks = Some(items);
-                    }
+                    b"networks" => g::set_list(x, empty, &mut v.networks, Network::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"storage_connections" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(StorageConnection::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storage_connections = Some(items);
-                    }
+                    b"storage_connections" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.storage_connections,
+                        StorageConnection::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3185,51 +3132,51 @@ impl IscsiDetails {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"size" => g::set_integer(x, empty, "size", &mut v.size)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"paths" => v.paths = Some(g::integer(x, empty, "paths")?),
+                    b"paths" => g::set_integer(x, empty, "paths", &mut v.paths)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"portal" => v.portal = Some(g::text(x, empty)?),
-                    b"serial" => v.serial = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(g::text(x, empty)?),
-                    b"target" => v.target = Some(g::text(x, empty)?),
+                    b"portal" => g::set_text(x, empty, &mut v.portal)?,
+                    b"serial" => g::set_text(x, empty, &mut v.serial)?,
+                    b"status" => g::set_text(x, empty, &mut v.status)?,
+                    b"target" => g::set_text(x, empty, &mut v.target)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"disk_id" => v.disk_id = Some(g::text(x, empty)?),
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"disk_id" => g::set_text(x, empty, &mut v.disk_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"initiator" => v.initiator = Some(g::text(x, empty)?),
-                    b"vendor_id" => v.vendor_id = Some(g::text(x, empty)?),
+                    b"initiator" => g::set_text(x, empty, &mut v.initiator)?,
+                    b"vendor_id" => g::set_text(x, empty, &mut v.vendor_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"product_id" => v.product_id = Some(g::text(x, empty)?),
+                    b"product_id" => g::set_text(x, empty, &mut v.product_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"lun_mapping" => v.lun_mapping = Some(g::integer(x, empty, "lun_mapping")?),
+                    b"lun_mapping" => g::set_integer(x, empty, "lun_mapping", &mut v.lun_mapping)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"volume_group_id" => v.volume_group_id = Some(g::text(x, empty)?),
+                    b"volume_group_id" => g::set_text(x, empty, &mut v.volume_group_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"storage_domain_id" => v.storage_domain_id = Some(g::text(x, empty)?),
+                    b"storage_domain_id" => g::set_text(x, empty, &mut v.storage_domain_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

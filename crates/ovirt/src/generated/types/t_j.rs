@@ -190,48 +190,42 @@ impl Job {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"owner" => v.owner = Some(g::linked(x, &e, empty)?),
-                    b"steps" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Step::read(x, &e, empty)?);
-                            }
-                        }
-                        v.steps = Some(items);
-                    }
+                    b"owner" => g::set_linked(x, &e, empty, &mut v.owner)?,
+                    b"steps" => g::set_list(x, empty, &mut v.steps, Step::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(JobStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"status" => g::set_enum(x, empty, &mut v.status, JobStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"end_time" => v.end_time = Some(g::text(x, empty)?),
-                    b"external" => v.external = Some(g::boolean(x, empty, "external")?),
+                    b"end_time" => g::set_text(x, empty, &mut v.end_time)?,
+                    b"external" => g::set_boolean(x, empty, "external", &mut v.external)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
+                    b"start_time" => g::set_text(x, empty, &mut v.start_time)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"auto_cleared" => v.auto_cleared = Some(g::boolean(x, empty, "auto_cleared")?),
-                    b"last_updated" => v.last_updated = Some(g::text(x, empty)?),
+                    b"auto_cleared" => {
+                        g::set_boolean(x, empty, "auto_cleared", &mut v.auto_cleared)?
+                    }
+                    b"last_updated" => g::set_text(x, empty, &mut v.last_updated)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -178,46 +178,38 @@ impl KatelloErratum {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"title" => v.title = Some(g::text(x, empty)?),
+                    b"title" => g::set_text(x, empty, &mut v.title)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"issued" => v.issued = Some(g::text(x, empty)?),
+                    b"issued" => g::set_text(x, empty, &mut v.issued)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"summary" => v.summary = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"summary" => g::set_text(x, empty, &mut v.summary)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"packages" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Package::read(x, &e, empty)?);
-                            }
-                        }
-                        v.packages = Some(items);
-                    }
-                    b"severity" => v.severity = Some(g::text(x, empty)?),
-                    b"solution" => v.solution = Some(g::text(x, empty)?),
+                    b"packages" => g::set_list(x, empty, &mut v.packages, Package::read)?,
+                    b"severity" => g::set_text(x, empty, &mut v.severity)?,
+                    b"solution" => g::set_text(x, empty, &mut v.solution)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -403,7 +395,7 @@ impl Kernel {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -530,12 +522,12 @@ impl Ksm {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"merge_across_nodes" => {
-                        v.merge_across_nodes = Some(g::boolean(x, empty, "merge_across_nodes")?)
+                        g::set_boolean(x, empty, "merge_across_nodes", &mut v.merge_across_nodes)?
                     }
                     _ => x.skip(&e, empty)?,
                 },

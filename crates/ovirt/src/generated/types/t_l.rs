@@ -257,35 +257,27 @@ impl LinkLayerDiscoveryProtocolElement {
             }
             match tag.len() {
                 3 => match tag {
-                    b"oui" => v.oui = Some(g::integer(x, empty, "oui")?),
+                    b"oui" => g::set_integer(x, empty, "oui", &mut v.oui)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(g::integer(x, empty, "type")?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_integer(x, empty, "type", &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"subtype" => v.subtype = Some(g::integer(x, empty, "subtype")?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"subtype" => g::set_integer(x, empty, "subtype", &mut v.subtype)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -526,65 +518,67 @@ impl LogicalUnit {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"size" => g::set_integer(x, empty, "size", &mut v.size)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"paths" => v.paths = Some(g::integer(x, empty, "paths")?),
+                    b"paths" => g::set_integer(x, empty, "paths", &mut v.paths)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"portal" => v.portal = Some(g::text(x, empty)?),
-                    b"serial" => v.serial = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(LunStatus::from_wire(&g::enum_text(x, empty)?)),
-                    b"target" => v.target = Some(g::text(x, empty)?),
+                    b"portal" => g::set_text(x, empty, &mut v.portal)?,
+                    b"serial" => g::set_text(x, empty, &mut v.serial)?,
+                    b"status" => g::set_enum(x, empty, &mut v.status, LunStatus::from_wire)?,
+                    b"target" => g::set_text(x, empty, &mut v.target)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"disk_id" => v.disk_id = Some(g::text(x, empty)?),
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"disk_id" => g::set_text(x, empty, &mut v.disk_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"vendor_id" => v.vendor_id = Some(g::text(x, empty)?),
+                    b"vendor_id" => g::set_text(x, empty, &mut v.vendor_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"product_id" => v.product_id = Some(g::text(x, empty)?),
+                    b"product_id" => g::set_text(x, empty, &mut v.product_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"lun_mapping" => v.lun_mapping = Some(g::integer(x, empty, "lun_mapping")?),
+                    b"lun_mapping" => g::set_integer(x, empty, "lun_mapping", &mut v.lun_mapping)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"active_paths" => v.active_paths = Some(g::integer(x, empty, "active_paths")?),
+                    b"active_paths" => {
+                        g::set_integer(x, empty, "active_paths", &mut v.active_paths)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"volume_group_id" => v.volume_group_id = Some(g::text(x, empty)?),
+                    b"volume_group_id" => g::set_text(x, empty, &mut v.volume_group_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"discard_max_size" => {
-                        v.discard_max_size = Some(g::integer(x, empty, "discard_max_size")?)
+                        g::set_integer(x, empty, "discard_max_size", &mut v.discard_max_size)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"storage_domain_id" => v.storage_domain_id = Some(g::text(x, empty)?),
+                    b"storage_domain_id" => g::set_text(x, empty, &mut v.storage_domain_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
                     b"discard_zeroes_data" => {
-                        v.discard_zeroes_data = Some(g::boolean(x, empty, "discard_zeroes_data")?)
+                        g::set_boolean(x, empty, "discard_zeroes_data", &mut v.discard_zeroes_data)?
                     }
                     _ => x.skip(&e, empty)?,
                 },

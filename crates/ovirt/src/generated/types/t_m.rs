@@ -232,19 +232,19 @@ impl MDevType {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
                     b"available_instances" => {
-                        v.available_instances = Some(g::integer(x, empty, "available_instances")?)
+                        g::set_integer(x, empty, "available_instances", &mut v.available_instances)?
                     }
-                    b"human_readable_name" => v.human_readable_name = Some(g::text(x, empty)?),
+                    b"human_readable_name" => g::set_text(x, empty, &mut v.human_readable_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -375,7 +375,7 @@ impl Mac {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -530,47 +530,33 @@ impl MacPool {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"ranges" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Range::read(x, &e, empty)?);
-                            }
-                        }
-                        v.ranges = Some(items);
-                    }
+                    b"ranges" => g::set_list(x, empty, &mut v.ranges, Range::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"default_pool" => v.default_pool = Some(g::boolean(x, empty, "default_pool")?),
+                    b"default_pool" => {
+                        g::set_boolean(x, empty, "default_pool", &mut v.default_pool)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"allow_duplicates" => {
-                        v.allow_duplicates = Some(g::boolean(x, empty, "allow_duplicates")?)
+                        g::set_boolean(x, empty, "allow_duplicates", &mut v.allow_duplicates)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -752,7 +738,7 @@ impl MemoryOverCommit {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"percent" => v.percent = Some(g::integer(x, empty, "percent")?),
+                    b"percent" => g::set_integer(x, empty, "percent", &mut v.percent)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -885,7 +871,7 @@ impl MemoryPolicy {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"max" => v.max = Some(g::integer(x, empty, "max")?),
+                    b"max" => g::set_integer(x, empty, "max", &mut v.max)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -893,21 +879,24 @@ impl MemoryPolicy {
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"ballooning" => v.ballooning = Some(g::boolean(x, empty, "ballooning")?),
-                    b"guaranteed" => v.guaranteed = Some(g::integer(x, empty, "guaranteed")?),
+                    b"ballooning" => g::set_boolean(x, empty, "ballooning", &mut v.ballooning)?,
+                    b"guaranteed" => g::set_integer(x, empty, "guaranteed", &mut v.guaranteed)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
                     b"over_commit" => {
-                        v.over_commit = Some(Box::new(MemoryOverCommit::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.over_commit, MemoryOverCommit::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"transparent_hugepages" => {
-                        v.transparent_huge_pages =
-                            Some(Box::new(TransparentHugePages::read(x, &e, empty)?))
-                    }
+                    b"transparent_hugepages" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.transparent_huge_pages,
+                        TransparentHugePages::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1164,15 +1153,18 @@ impl MigrationBandwidth {
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"custom_value" => v.custom_value = Some(g::integer(x, empty, "custom_value")?),
+                    b"custom_value" => {
+                        g::set_integer(x, empty, "custom_value", &mut v.custom_value)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"assignment_method" => {
-                        v.assignment_method = Some(MigrationBandwidthAssignmentMethod::from_wire(
-                            &g::enum_text(x, empty)?,
-                        ))
-                    }
+                    b"assignment_method" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.assignment_method,
+                        MigrationBandwidthAssignmentMethod::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1323,41 +1315,46 @@ impl MigrationOptions {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"policy" => v.policy = Some(g::linked(x, &e, empty)?),
+                    b"policy" => g::set_linked(x, &e, empty, &mut v.policy)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"bandwidth" => {
-                        v.bandwidth = Some(Box::new(MigrationBandwidth::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.bandwidth, MigrationBandwidth::read)?
                     }
                     b"encrypted" => {
-                        v.encrypted = Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.encrypted, InheritableBoolean::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
                     b"compressed" => {
-                        v.compressed = Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.compressed, InheritableBoolean::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"auto_converge" => {
-                        v.auto_converge =
-                            Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"auto_converge" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.auto_converge,
+                        InheritableBoolean::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
-                    b"custom_parallel_migrations" => {
-                        v.custom_parallel_migrations =
-                            Some(g::integer(x, empty, "custom_parallel_migrations")?)
-                    }
-                    b"parallel_migrations_policy" => {
-                        v.parallel_migrations_policy = Some(ParallelMigrationsPolicy::from_wire(
-                            &g::enum_text(x, empty)?,
-                        ))
-                    }
+                    b"custom_parallel_migrations" => g::set_integer(
+                        x,
+                        empty,
+                        "custom_parallel_migrations",
+                        &mut v.custom_parallel_migrations,
+                    )?,
+                    b"parallel_migrations_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.parallel_migrations_policy,
+                        ParallelMigrationsPolicy::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1518,17 +1515,17 @@ impl MigrationPolicy {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

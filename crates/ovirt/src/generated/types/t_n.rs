@@ -1487,112 +1487,87 @@ impl Network {
             }
             match tag.len() {
                 2 => match tag {
-                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    b"ip" => g::set_boxed(x, &e, empty, &mut v.ip, Ip::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
-                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
-                    b"stp" => v.stp = Some(g::boolean(x, empty, "stp")?),
+                    b"mtu" => g::set_integer(x, empty, "mtu", &mut v.mtu)?,
+                    b"qos" => g::set_linked(x, &e, empty, &mut v.qos)?,
+                    b"stp" => g::set_boolean(x, empty, "stp", &mut v.stp)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"vlan" => g::set_boxed(x, &e, empty, &mut v.vlan, Vlan::read)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => {
-                        v.status = Some(NetworkStatus::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"status" => g::set_enum(x, empty, &mut v.status, NetworkStatus::from_wire)?,
                     b"usages" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(NetworkUsage::from_wire(&g::enum_text(x, empty)?));
-                            }
-                        }
-                        v.usages = Some(items);
+                        g::set_enum_list(x, empty, &mut v.usages, NetworkUsage::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"display" => v.display = Some(g::boolean(x, empty, "display")?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"display" => g::set_boolean(x, empty, "display", &mut v.display)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"required" => v.required = Some(g::boolean(x, empty, "required")?),
+                    b"required" => g::set_boolean(x, empty, "required", &mut v.required)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"vdsm_name" => v.vdsm_name = Some(g::text(x, empty)?),
+                    b"vdsm_name" => g::set_text(x, empty, &mut v.vdsm_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"vnic_profiles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(VnicProfile::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vnic_profiles = Some(items);
+                        g::set_list(x, empty, &mut v.vnic_profiles, VnicProfile::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"network_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.network_labels = Some(items);
+                        g::set_list(x, empty, &mut v.network_labels, NetworkLabel::read)?
                     }
                     b"port_isolation" => {
-                        v.port_isolation = Some(g::boolean(x, empty, "port_isolation")?)
+                        g::set_boolean(x, empty, "port_isolation", &mut v.port_isolation)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"profile_required" => {
-                        v.profile_required = Some(g::boolean(x, empty, "profile_required")?)
+                        g::set_boolean(x, empty, "profile_required", &mut v.profile_required)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"external_provider" => v.external_provider = Some(g::linked(x, &e, empty)?),
+                    b"external_provider" => g::set_linked(x, &e, empty, &mut v.external_provider)?,
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
-                    b"dns_resolver_configuration" => {
-                        v.dns_resolver_configuration =
-                            Some(Box::new(DnsResolverConfiguration::read(x, &e, empty)?))
-                    }
+                    b"dns_resolver_configuration" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.dns_resolver_configuration,
+                        DnsResolverConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 34 => match tag {
                     b"external_provider_physical_network" => {
-                        v.external_provider_physical_network = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_provider_physical_network)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1880,71 +1855,60 @@ impl NetworkAttachment {
             }
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
+                    b"qos" => g::set_linked(x, &e, empty, &mut v.qos)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
-                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"in_sync" => g::set_boolean(x, empty, "in_sync", &mut v.in_sync)?,
+                    b"network" => g::set_linked(x, &e, empty, &mut v.network)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
+                    b"host_nic" => g::set_linked(x, &e, empty, &mut v.host_nic)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
-                    b"ip_address_assignments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(IpAddressAssignment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.ip_address_assignments = Some(items);
-                    }
+                    b"ip_address_assignments" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.ip_address_assignments,
+                        IpAddressAssignment::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"reported_configurations" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ReportedConfiguration::read(x, &e, empty)?);
-                            }
-                        }
-                        v.reported_configurations = Some(items);
-                    }
+                    b"reported_configurations" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.reported_configurations,
+                        ReportedConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
-                    b"dns_resolver_configuration" => {
-                        v.dns_resolver_configuration =
-                            Some(Box::new(DnsResolverConfiguration::read(x, &e, empty)?))
-                    }
+                    b"dns_resolver_configuration" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.dns_resolver_configuration,
+                        DnsResolverConfiguration::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2146,19 +2110,11 @@ impl NetworkConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"dns" => v.dns = Some(Box::new(Dns::read(x, &e, empty)?)),
+                    b"dns" => g::set_boxed(x, &e, empty, &mut v.dns, Dns::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"nics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Nic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nics = Some(items);
-                    }
+                    b"nics" => g::set_list(x, empty, &mut v.nics, Nic::read)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2317,18 +2273,18 @@ impl NetworkFilter {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2516,25 +2472,25 @@ impl NetworkFilterParameter {
             }
             match tag.len() {
                 3 => match tag {
-                    b"nic" => v.nic = Some(g::linked(x, &e, empty)?),
+                    b"nic" => g::set_linked(x, &e, empty, &mut v.nic)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2732,22 +2688,22 @@ impl NetworkLabel {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"network" => g::set_linked(x, &e, empty, &mut v.network)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
+                    b"host_nic" => g::set_linked(x, &e, empty, &mut v.host_nic)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2914,18 +2870,12 @@ impl NfsProfileDetail {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"nfs_server_ip" => v.nfs_server_ip = Some(g::text(x, empty)?),
+                    b"nfs_server_ip" => g::set_text(x, empty, &mut v.nfs_server_ip)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"profile_details" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ProfileDetail::read(x, &e, empty)?);
-                            }
-                        }
-                        v.profile_details = Some(items);
+                        g::set_list(x, empty, &mut v.profile_details, ProfileDetail::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3128,147 +3078,107 @@ impl Nic {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"mac" => g::set_boxed(x, &e, empty, &mut v.mac, Mac::read)?,
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"linked" => v.linked = Some(g::boolean(x, empty, "linked")?),
-                    b"synced" => v.synced = Some(g::boolean(x, empty, "synced")?),
+                    b"linked" => g::set_boolean(x, empty, "linked", &mut v.linked)?,
+                    b"synced" => g::set_boolean(x, empty, "synced", &mut v.synced)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
-                    b"plugged" => v.plugged = Some(g::boolean(x, empty, "plugged")?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"network" => g::set_linked(x, &e, empty, &mut v.network)?,
+                    b"on_boot" => g::set_boolean(x, empty, "on_boot", &mut v.on_boot)?,
+                    b"plugged" => g::set_boolean(x, empty, "plugged", &mut v.plugged)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(NicInterface::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.interface, NicInterface::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"vnic_profile" => v.vnic_profile = Some(g::linked(x, &e, empty)?),
+                    b"vnic_profile" => g::set_linked(x, &e, empty, &mut v.vnic_profile)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.boot_protocol, BootProtocol::from_wire)?
                     }
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"network_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.network_labels = Some(items);
+                        g::set_list(x, empty, &mut v.network_labels, NetworkLabel::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"reported_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ReportedDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.reported_devices = Some(items);
+                        g::set_list(x, empty, &mut v.reported_devices, ReportedDevice::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"network_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.network_attachments = Some(items);
-                    }
+                    b"network_attachments" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.network_attachments,
+                        NetworkAttachment::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 25 => match tag {
-                    b"network_filter_parameters" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkFilterParameter::read(x, &e, empty)?);
-                            }
-                        }
-                        v.network_filter_parameters = Some(items);
-                    }
+                    b"network_filter_parameters" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.network_filter_parameters,
+                        NetworkFilterParameter::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 31 => match tag {
-                    b"virtual_function_allowed_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NetworkLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.virtual_function_allowed_labels = Some(items);
-                    }
+                    b"virtual_function_allowed_labels" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.virtual_function_allowed_labels,
+                        NetworkLabel::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 33 => match tag {
-                    b"virtual_function_allowed_networks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Network::read(x, &e, empty)?);
-                            }
-                        }
-                        v.virtual_function_allowed_networks = Some(items);
-                    }
+                    b"virtual_function_allowed_networks" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.virtual_function_allowed_networks,
+                        Network::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3536,29 +3446,28 @@ impl NicConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    b"ip" => g::set_boxed(x, &e, empty, &mut v.ip, Ip::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"ipv6" => g::set_boxed(x, &e, empty, &mut v.ipv6, Ip::read)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
+                    b"on_boot" => g::set_boolean(x, empty, "on_boot", &mut v.on_boot)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.boot_protocol, BootProtocol::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"ipv6_boot_protocol" => {
-                        v.ipv6_boot_protocol =
-                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.ipv6_boot_protocol, BootProtocol::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3732,46 +3641,38 @@ impl NumaNode {
             }
             match tag.len() {
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    b"index" => g::set_integer(x, empty, "index", &mut v.index)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"node_distance" => v.node_distance = Some(g::text(x, empty)?),
+                    b"node_distance" => g::set_text(x, empty, &mut v.node_distance)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3958,15 +3859,15 @@ impl NumaNodePin {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    b"index" => g::set_integer(x, empty, "index", &mut v.index)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"pinned" => v.pinned = Some(g::boolean(x, empty, "pinned")?),
+                    b"pinned" => g::set_boolean(x, empty, "pinned", &mut v.pinned)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"host_numa_node" => v.host_numa_node = Some(g::linked(x, &e, empty)?),
+                    b"host_numa_node" => g::set_linked(x, &e, empty, &mut v.host_numa_node)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -335,22 +335,22 @@ impl OpenStackImage {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
                     b"openstack_image_provider" => {
-                        v.openstack_image_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.openstack_image_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -564,74 +564,54 @@ impl OpenStackImageProvider {
             }
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"images" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OpenStackImage::read(x, &e, empty)?);
-                            }
-                        }
-                        v.images = Some(items);
-                    }
+                    b"images" => g::set_list(x, empty, &mut v.images, OpenStackImage::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"tenant_name" => g::set_text(x, empty, &mut v.tenant_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"certificates" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Certificate::read(x, &e, empty)?);
-                            }
-                        }
-                        v.certificates = Some(items);
+                        g::set_list(x, empty, &mut v.certificates, Certificate::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    b"authentication_url" => g::set_text(x, empty, &mut v.authentication_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"requires_authentication" => {
-                        v.requires_authentication =
-                            Some(g::boolean(x, empty, "requires_authentication")?)
-                    }
+                    b"requires_authentication" => g::set_boolean(
+                        x,
+                        empty,
+                        "requires_authentication",
+                        &mut v.requires_authentication,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -863,22 +843,22 @@ impl OpenStackNetwork {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
                     b"openstack_network_provider" => {
-                        v.openstack_network_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.openstack_network_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1123,111 +1103,87 @@ impl OpenStackNetworkProvider {
             }
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => {
-                        v.r#type = Some(OpenStackNetworkProviderType::from_wire(&g::enum_text(
-                            x, empty,
-                        )?))
-                    }
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.r#type,
+                        OpenStackNetworkProviderType::from_wire,
+                    )?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"subnets" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OpenStackSubnet::read(x, &e, empty)?);
-                            }
-                        }
-                        v.subnets = Some(items);
-                    }
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"subnets" => g::set_list(x, empty, &mut v.subnets, OpenStackSubnet::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"networks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OpenStackNetwork::read(x, &e, empty)?);
-                            }
-                        }
-                        v.networks = Some(items);
-                    }
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"networks" => g::set_list(x, empty, &mut v.networks, OpenStackNetwork::read)?,
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"auto_sync" => v.auto_sync = Some(g::boolean(x, empty, "auto_sync")?),
-                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                    b"unmanaged" => v.unmanaged = Some(g::boolean(x, empty, "unmanaged")?),
+                    b"auto_sync" => g::set_boolean(x, empty, "auto_sync", &mut v.auto_sync)?,
+                    b"read_only" => g::set_boolean(x, empty, "read_only", &mut v.read_only)?,
+                    b"unmanaged" => g::set_boolean(x, empty, "unmanaged", &mut v.unmanaged)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"plugin_type" => {
-                        v.plugin_type = Some(NetworkPluginType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.plugin_type, NetworkPluginType::from_wire)?
                     }
-                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    b"tenant_name" => g::set_text(x, empty, &mut v.tenant_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"certificates" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Certificate::read(x, &e, empty)?);
-                            }
-                        }
-                        v.certificates = Some(items);
+                        g::set_list(x, empty, &mut v.certificates, Certificate::read)?
                     }
-                    b"project_name" => v.project_name = Some(g::text(x, empty)?),
+                    b"project_name" => g::set_text(x, empty, &mut v.project_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"user_domain_name" => v.user_domain_name = Some(g::text(x, empty)?),
+                    b"user_domain_name" => g::set_text(x, empty, &mut v.user_domain_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    b"authentication_url" => g::set_text(x, empty, &mut v.authentication_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"agent_configuration" => {
-                        v.agent_configuration =
-                            Some(Box::new(AgentConfiguration::read(x, &e, empty)?))
-                    }
-                    b"project_domain_name" => v.project_domain_name = Some(g::text(x, empty)?),
+                    b"agent_configuration" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.agent_configuration,
+                        AgentConfiguration::read,
+                    )?,
+                    b"project_domain_name" => g::set_text(x, empty, &mut v.project_domain_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"external_plugin_type" => v.external_plugin_type = Some(g::text(x, empty)?),
+                    b"external_plugin_type" => g::set_text(x, empty, &mut v.external_plugin_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"requires_authentication" => {
-                        v.requires_authentication =
-                            Some(g::boolean(x, empty, "requires_authentication")?)
-                    }
+                    b"requires_authentication" => g::set_boolean(
+                        x,
+                        empty,
+                        "requires_authentication",
+                        &mut v.requires_authentication,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1518,50 +1474,44 @@ impl OpenStackProvider {
             }
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"tenant_name" => g::set_text(x, empty, &mut v.tenant_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    b"authentication_url" => g::set_text(x, empty, &mut v.authentication_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"requires_authentication" => {
-                        v.requires_authentication =
-                            Some(g::boolean(x, empty, "requires_authentication")?)
-                    }
+                    b"requires_authentication" => g::set_boolean(
+                        x,
+                        empty,
+                        "requires_authentication",
+                        &mut v.requires_authentication,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1788,36 +1738,28 @@ impl OpenStackSubnet {
             }
             match tag.len() {
                 4 => match tag {
-                    b"cidr" => v.cidr = Some(g::text(x, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"cidr" => g::set_text(x, empty, &mut v.cidr)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"gateway" => v.gateway = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"gateway" => g::set_text(x, empty, &mut v.gateway)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"ip_version" => v.ip_version = Some(g::text(x, empty)?),
+                    b"ip_version" => g::set_text(x, empty, &mut v.ip_version)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"dns_servers" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((_e, empty)) = x.child()? {
-                                items.push(g::text(x, empty)?);
-                            }
-                        }
-                        v.dns_servers = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"dns_servers" => g::set_list(x, empty, &mut v.dns_servers, g::text_item)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"openstack_network" => v.openstack_network = Some(g::linked(x, &e, empty)?),
+                    b"openstack_network" => g::set_linked(x, &e, empty, &mut v.openstack_network)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2051,84 +1993,63 @@ impl OpenStackVolumeProvider {
             }
             match tag.len() {
                 3 => match tag {
-                    b"url" => v.url = Some(g::text(x, empty)?),
+                    b"url" => g::set_text(x, empty, &mut v.url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"tenant_name" => g::set_text(x, empty, &mut v.tenant_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"certificates" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Certificate::read(x, &e, empty)?);
-                            }
-                        }
-                        v.certificates = Some(items);
+                        g::set_list(x, empty, &mut v.certificates, Certificate::read)?
                     }
                     b"volume_types" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OpenStackVolumeType::read(x, &e, empty)?);
-                            }
-                        }
-                        v.volume_types = Some(items);
+                        g::set_list(x, empty, &mut v.volume_types, OpenStackVolumeType::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    b"authentication_url" => g::set_text(x, empty, &mut v.authentication_url)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"authentication_keys" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OpenstackVolumeAuthenticationKey::read(x, &e, empty)?);
-                            }
-                        }
-                        v.authentication_keys = Some(items);
-                    }
+                    b"authentication_keys" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.authentication_keys,
+                        OpenstackVolumeAuthenticationKey::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"requires_authentication" => {
-                        v.requires_authentication =
-                            Some(g::boolean(x, empty, "requires_authentication")?)
-                    }
+                    b"requires_authentication" => g::set_boolean(
+                        x,
+                        empty,
+                        "requires_authentication",
+                        &mut v.requires_authentication,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2373,34 +2294,26 @@ impl OpenStackVolumeType {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 25 => match tag {
                     b"openstack_volume_provider" => {
-                        v.openstack_volume_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.openstack_volume_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2616,39 +2529,40 @@ impl OpenstackVolumeAuthenticationKey {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"uuid" => v.uuid = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"uuid" => g::set_text(x, empty, &mut v.uuid)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"usage_type" => {
-                        v.usage_type = Some(OpenstackVolumeAuthenticationKeyUsageType::from_wire(
-                            &g::enum_text(x, empty)?,
-                        ))
-                    }
+                    b"usage_type" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.usage_type,
+                        OpenstackVolumeAuthenticationKeyUsageType::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
+                    b"creation_date" => g::set_text(x, empty, &mut v.creation_date)?,
                     _ => x.skip(&e, empty)?,
                 },
                 25 => match tag {
                     b"openstack_volume_provider" => {
-                        v.openstack_volume_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.openstack_volume_provider)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2850,31 +2764,33 @@ impl OperatingSystem {
             match tag.len() {
                 4 => match tag {
                     b"boot" => g::os_boot(x, &e, empty, &mut v.boot)?,
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"initrd" => v.initrd = Some(g::text(x, empty)?),
-                    b"kernel" => v.kernel = Some(g::text(x, empty)?),
+                    b"initrd" => g::set_text(x, empty, &mut v.initrd)?,
+                    b"kernel" => g::set_text(x, empty, &mut v.kernel)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cmdline" => v.cmdline = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"cmdline" => g::set_text(x, empty, &mut v.cmdline)?,
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"custom_kernel_cmdline" => v.custom_kernel_cmdline = Some(g::text(x, empty)?),
+                    b"custom_kernel_cmdline" => {
+                        g::set_text(x, empty, &mut v.custom_kernel_cmdline)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
                     b"reported_kernel_cmdline" => {
-                        v.reported_kernel_cmdline = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.reported_kernel_cmdline)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3052,30 +2968,30 @@ impl OperatingSystemInfo {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
-                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
+                    b"large_icon" => g::set_linked(x, &e, empty, &mut v.large_icon)?,
+                    b"small_icon" => g::set_linked(x, &e, empty, &mut v.small_icon)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"tpm_support" => {
-                        v.tpm_support = Some(TpmSupport::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.tpm_support, TpmSupport::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.architecture, Architecture::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3252,13 +3168,13 @@ impl OptionEntry {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -323,7 +323,7 @@ impl Package {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -447,24 +447,16 @@ impl Payload {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(VmDeviceType::from_wire(&g::enum_text(x, empty)?)),
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, VmDeviceType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"files" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(File::read(x, &e, empty)?);
-                            }
-                        }
-                        v.files = Some(items);
-                    }
+                    b"files" => g::set_list(x, empty, &mut v.files, File::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"volume_id" => v.volume_id = Some(g::text(x, empty)?),
+                    b"volume_id" => g::set_text(x, empty, &mut v.volume_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -640,40 +632,40 @@ impl Permission {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"role" => v.role = Some(g::linked(x, &e, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"disk" => g::set_linked(x, &e, empty, &mut v.disk)?,
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"role" => g::set_linked(x, &e, empty, &mut v.role)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"group" => v.group = Some(g::linked(x, &e, empty)?),
+                    b"group" => g::set_linked(x, &e, empty, &mut v.group)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"vm_pool" => g::set_linked(x, &e, empty, &mut v.vm_pool)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -893,23 +885,23 @@ impl Permit {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"role" => v.role = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"role" => g::set_linked(x, &e, empty, &mut v.role)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"administrative" => {
-                        v.administrative = Some(g::boolean(x, empty, "administrative")?)
+                        g::set_boolean(x, empty, "administrative", &mut v.administrative)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1071,7 +1063,7 @@ impl PmProxy {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(PmProxyType::from_wire(&g::enum_text(x, empty)?)),
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, PmProxyType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1329,66 +1321,45 @@ impl PowerManagement {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"type" => g::set_text(x, empty, &mut v.r#type)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"agents" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Agent::read(x, &e, empty)?);
-                            }
-                        }
-                        v.agents = Some(items);
-                    }
+                    b"agents" => g::set_list(x, empty, &mut v.agents, Agent::read)?,
                     b"status" => {
-                        v.status = Some(PowerManagementStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.status, PowerManagementStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                    b"options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(OptionEntry::read(x, &e, empty)?);
-                            }
-                        }
-                        v.options = Some(items);
-                    }
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
+                    b"options" => g::set_list(x, empty, &mut v.options, OptionEntry::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"pm_proxies" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(PmProxy::read(x, &e, empty)?);
-                            }
-                        }
-                        v.pm_proxies = Some(items);
-                    }
+                    b"pm_proxies" => g::set_list(x, empty, &mut v.pm_proxies, PmProxy::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"kdump_detection" => {
-                        v.kdump_detection = Some(g::boolean(x, empty, "kdump_detection")?)
+                        g::set_boolean(x, empty, "kdump_detection", &mut v.kdump_detection)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"automatic_pm_enabled" => {
-                        v.automatic_pm_enabled = Some(g::boolean(x, empty, "automatic_pm_enabled")?)
-                    }
+                    b"automatic_pm_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "automatic_pm_enabled",
+                        &mut v.automatic_pm_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1584,17 +1555,17 @@ impl Product {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1757,20 +1728,20 @@ impl ProductInfo {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"vendor" => v.vendor = Some(g::text(x, empty)?),
+                    b"vendor" => g::set_text(x, empty, &mut v.vendor)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => g::set_boxed(x, &e, empty, &mut v.version, Version::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"instance_id" => v.instance_id = Some(g::text(x, empty)?),
+                    b"instance_id" => g::set_text(x, empty, &mut v.instance_id)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
@@ -1914,46 +1885,26 @@ impl ProfileDetail {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"duration" => v.duration = Some(g::integer(x, empty, "duration")?),
+                    b"duration" => g::set_integer(x, empty, "duration", &mut v.duration)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"profile_type" => v.profile_type = Some(g::text(x, empty)?),
+                    b"profile_type" => g::set_text(x, empty, &mut v.profile_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"fop_statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(FopStatistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.fop_statistics = Some(items);
+                        g::set_list(x, empty, &mut v.fop_statistics, FopStatistic::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"block_statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(BlockStatistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.block_statistics = Some(items);
+                        g::set_list(x, empty, &mut v.block_statistics, BlockStatistic::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2102,12 +2053,12 @@ impl Property {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2232,7 +2183,7 @@ impl ProxyTicket {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(Secret::new(g::text(x, empty)?)),
+                    b"value" => g::set_secret(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

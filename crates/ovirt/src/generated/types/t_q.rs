@@ -329,100 +329,111 @@ impl Qos {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(QosType::from_wire(&g::enum_text(x, empty)?)),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, QosType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"max_iops" => v.max_iops = Some(g::integer(x, empty, "max_iops")?),
+                    b"max_iops" => g::set_integer(x, empty, "max_iops", &mut v.max_iops)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"cpu_limit" => v.cpu_limit = Some(g::integer(x, empty, "cpu_limit")?),
+                    b"cpu_limit" => g::set_integer(x, empty, "cpu_limit", &mut v.cpu_limit)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"inbound_peak" => v.inbound_peak = Some(g::integer(x, empty, "inbound_peak")?),
+                    b"inbound_peak" => {
+                        g::set_integer(x, empty, "inbound_peak", &mut v.inbound_peak)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"inbound_burst" => {
-                        v.inbound_burst = Some(g::integer(x, empty, "inbound_burst")?)
+                        g::set_integer(x, empty, "inbound_burst", &mut v.inbound_burst)?
                     }
                     b"max_read_iops" => {
-                        v.max_read_iops = Some(g::integer(x, empty, "max_read_iops")?)
+                        g::set_integer(x, empty, "max_read_iops", &mut v.max_read_iops)?
                     }
                     b"outbound_peak" => {
-                        v.outbound_peak = Some(g::integer(x, empty, "outbound_peak")?)
+                        g::set_integer(x, empty, "outbound_peak", &mut v.outbound_peak)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"max_throughput" => {
-                        v.max_throughput = Some(g::integer(x, empty, "max_throughput")?)
+                        g::set_integer(x, empty, "max_throughput", &mut v.max_throughput)?
                     }
                     b"max_write_iops" => {
-                        v.max_write_iops = Some(g::integer(x, empty, "max_write_iops")?)
+                        g::set_integer(x, empty, "max_write_iops", &mut v.max_write_iops)?
                     }
                     b"outbound_burst" => {
-                        v.outbound_burst = Some(g::integer(x, empty, "outbound_burst")?)
+                        g::set_integer(x, empty, "outbound_burst", &mut v.outbound_burst)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"inbound_average" => {
-                        v.inbound_average = Some(g::integer(x, empty, "inbound_average")?)
+                        g::set_integer(x, empty, "inbound_average", &mut v.inbound_average)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"outbound_average" => {
-                        v.outbound_average = Some(g::integer(x, empty, "outbound_average")?)
+                        g::set_integer(x, empty, "outbound_average", &mut v.outbound_average)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
                     b"max_read_throughput" => {
-                        v.max_read_throughput = Some(g::integer(x, empty, "max_read_throughput")?)
+                        g::set_integer(x, empty, "max_read_throughput", &mut v.max_read_throughput)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"max_write_throughput" => {
-                        v.max_write_throughput = Some(g::integer(x, empty, "max_write_throughput")?)
-                    }
+                    b"max_write_throughput" => g::set_integer(
+                        x,
+                        empty,
+                        "max_write_throughput",
+                        &mut v.max_write_throughput,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 25 => match tag {
-                    b"outbound_average_realtime" => {
-                        v.outbound_average_realtime =
-                            Some(g::integer(x, empty, "outbound_average_realtime")?)
-                    }
+                    b"outbound_average_realtime" => g::set_integer(
+                        x,
+                        empty,
+                        "outbound_average_realtime",
+                        &mut v.outbound_average_realtime,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
-                    b"outbound_average_linkshare" => {
-                        v.outbound_average_linkshare =
-                            Some(g::integer(x, empty, "outbound_average_linkshare")?)
-                    }
+                    b"outbound_average_linkshare" => g::set_integer(
+                        x,
+                        empty,
+                        "outbound_average_linkshare",
+                        &mut v.outbound_average_linkshare,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"outbound_average_upperlimit" => {
-                        v.outbound_average_upperlimit =
-                            Some(g::integer(x, empty, "outbound_average_upperlimit")?)
-                    }
+                    b"outbound_average_upperlimit" => g::set_integer(
+                        x,
+                        empty,
+                        "outbound_average_upperlimit",
+                        &mut v.outbound_average_upperlimit,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -694,100 +705,70 @@ impl Quota {
             }
             match tag.len() {
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"disks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Disk::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disks = Some(items);
-                    }
-                    b"users" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(User::read(x, &e, empty)?);
-                            }
-                        }
-                        v.users = Some(items);
-                    }
+                    b"disks" => g::set_list(x, empty, &mut v.disks, Disk::read)?,
+                    b"users" => g::set_list(x, empty, &mut v.users, User::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"quota_cluster_limits" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(QuotaClusterLimit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.quota_cluster_limits = Some(items);
-                    }
-                    b"quota_storage_limits" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(QuotaStorageLimit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.quota_storage_limits = Some(items);
-                    }
+                    b"quota_cluster_limits" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.quota_cluster_limits,
+                        QuotaClusterLimit::read,
+                    )?,
+                    b"quota_storage_limits" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.quota_storage_limits,
+                        QuotaStorageLimit::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
-                    b"cluster_hard_limit_pct" => {
-                        v.cluster_hard_limit_pct =
-                            Some(g::integer(x, empty, "cluster_hard_limit_pct")?)
-                    }
-                    b"cluster_soft_limit_pct" => {
-                        v.cluster_soft_limit_pct =
-                            Some(g::integer(x, empty, "cluster_soft_limit_pct")?)
-                    }
-                    b"storage_hard_limit_pct" => {
-                        v.storage_hard_limit_pct =
-                            Some(g::integer(x, empty, "storage_hard_limit_pct")?)
-                    }
-                    b"storage_soft_limit_pct" => {
-                        v.storage_soft_limit_pct =
-                            Some(g::integer(x, empty, "storage_soft_limit_pct")?)
-                    }
+                    b"cluster_hard_limit_pct" => g::set_integer(
+                        x,
+                        empty,
+                        "cluster_hard_limit_pct",
+                        &mut v.cluster_hard_limit_pct,
+                    )?,
+                    b"cluster_soft_limit_pct" => g::set_integer(
+                        x,
+                        empty,
+                        "cluster_soft_limit_pct",
+                        &mut v.cluster_soft_limit_pct,
+                    )?,
+                    b"storage_hard_limit_pct" => g::set_integer(
+                        x,
+                        empty,
+                        "storage_hard_limit_pct",
+                        &mut v.storage_hard_limit_pct,
+                    )?,
+                    b"storage_soft_limit_pct" => g::set_integer(
+                        x,
+                        empty,
+                        "storage_soft_limit_pct",
+                        &mut v.storage_soft_limit_pct,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1046,32 +1027,36 @@ impl QuotaClusterLimit {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"vcpu_limit" => v.vcpu_limit = Some(g::integer(x, empty, "vcpu_limit")?),
-                    b"vcpu_usage" => v.vcpu_usage = Some(g::integer(x, empty, "vcpu_usage")?),
+                    b"vcpu_limit" => g::set_integer(x, empty, "vcpu_limit", &mut v.vcpu_limit)?,
+                    b"vcpu_usage" => g::set_integer(x, empty, "vcpu_usage", &mut v.vcpu_usage)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"memory_limit" => v.memory_limit = Some(g::decimal(x, empty, "memory_limit")?),
-                    b"memory_usage" => v.memory_usage = Some(g::decimal(x, empty, "memory_usage")?),
+                    b"memory_limit" => {
+                        g::set_decimal(x, empty, "memory_limit", &mut v.memory_limit)?
+                    }
+                    b"memory_usage" => {
+                        g::set_decimal(x, empty, "memory_usage", &mut v.memory_usage)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1287,27 +1272,27 @@ impl QuotaStorageLimit {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"limit" => v.limit = Some(g::integer(x, empty, "limit")?),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
-                    b"usage" => v.usage = Some(g::decimal(x, empty, "usage")?),
+                    b"limit" => g::set_integer(x, empty, "limit", &mut v.limit)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
+                    b"usage" => g::set_decimal(x, empty, "usage", &mut v.usage)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -254,11 +254,11 @@ impl Range {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::text(x, empty)?),
+                    b"to" => g::set_text(x, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::text(x, empty)?),
+                    b"from" => g::set_text(x, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -387,11 +387,11 @@ impl Rate {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"bytes" => v.bytes = Some(g::integer(x, empty, "bytes")?),
+                    b"bytes" => g::set_integer(x, empty, "bytes", &mut v.bytes)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"period" => v.period = Some(g::integer(x, empty, "period")?),
+                    b"period" => g::set_integer(x, empty, "period", &mut v.period)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -509,11 +509,11 @@ impl RegistrationAffinityGroupMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
+                    b"to" => g::set_linked(x, &e, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
+                    b"from" => g::set_linked(x, &e, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -637,11 +637,11 @@ impl RegistrationAffinityLabelMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
+                    b"to" => g::set_linked(x, &e, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
+                    b"from" => g::set_linked(x, &e, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -765,11 +765,11 @@ impl RegistrationClusterMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
+                    b"to" => g::set_linked(x, &e, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
+                    b"from" => g::set_linked(x, &e, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -908,83 +908,59 @@ impl RegistrationConfiguration {
                 },
                 12 => match tag {
                     b"lun_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(RegistrationLunMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.lun_mappings = Some(items);
+                        g::set_list(x, empty, &mut v.lun_mappings, RegistrationLunMapping::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"role_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(RegistrationRoleMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.role_mappings = Some(items);
-                    }
+                    b"role_mappings" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.role_mappings,
+                        RegistrationRoleMapping::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"domain_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(RegistrationDomainMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.domain_mappings = Some(items);
-                    }
+                    b"domain_mappings" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.domain_mappings,
+                        RegistrationDomainMapping::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"cluster_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(RegistrationClusterMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cluster_mappings = Some(items);
-                    }
+                    b"cluster_mappings" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.cluster_mappings,
+                        RegistrationClusterMapping::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"vnic_profile_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(RegistrationVnicProfileMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vnic_profile_mappings = Some(items);
-                    }
+                    b"vnic_profile_mappings" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.vnic_profile_mappings,
+                        RegistrationVnicProfileMapping::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
-                    b"affinity_group_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(RegistrationAffinityGroupMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.affinity_group_mappings = Some(items);
-                    }
-                    b"affinity_label_mappings" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(RegistrationAffinityLabelMapping::read(x, &e, empty)?);
-                            }
-                        }
-                        v.affinity_label_mappings = Some(items);
-                    }
+                    b"affinity_group_mappings" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.affinity_group_mappings,
+                        RegistrationAffinityGroupMapping::read,
+                    )?,
+                    b"affinity_label_mappings" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.affinity_label_mappings,
+                        RegistrationAffinityLabelMapping::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1157,11 +1133,11 @@ impl RegistrationDomainMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
+                    b"to" => g::set_linked(x, &e, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
+                    b"from" => g::set_linked(x, &e, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1285,11 +1261,11 @@ impl RegistrationLunMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
+                    b"to" => g::set_linked(x, &e, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
+                    b"from" => g::set_linked(x, &e, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1413,11 +1389,11 @@ impl RegistrationRoleMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
+                    b"to" => g::set_linked(x, &e, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
+                    b"from" => g::set_linked(x, &e, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1541,11 +1517,11 @@ impl RegistrationVnicProfileMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
+                    b"to" => g::set_linked(x, &e, empty, &mut v.to)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
+                    b"from" => g::set_linked(x, &e, empty, &mut v.from)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1681,20 +1657,20 @@ impl ReportedConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
+                    b"in_sync" => g::set_boolean(x, empty, "in_sync", &mut v.in_sync)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"actual_value" => v.actual_value = Some(g::text(x, empty)?),
+                    b"actual_value" => g::set_text(x, empty, &mut v.actual_value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"expected_value" => v.expected_value = Some(g::text(x, empty)?),
+                    b"expected_value" => g::set_text(x, empty, &mut v.expected_value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1860,37 +1836,27 @@ impl ReportedDevice {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"ips" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Ip::read(x, &e, empty)?);
-                            }
-                        }
-                        v.ips = Some(items);
-                    }
-                    b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
+                    b"ips" => g::set_list(x, empty, &mut v.ips, Ip::read)?,
+                    b"mac" => g::set_boxed(x, &e, empty, &mut v.mac, Mac::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => {
-                        v.r#type = Some(ReportedDeviceType::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, ReportedDeviceType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2067,12 +2033,12 @@ impl RngDevice {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"rate" => v.rate = Some(Box::new(Rate::read(x, &e, empty)?)),
+                    b"rate" => g::set_boxed(x, &e, empty, &mut v.rate, Rate::read)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"source" => v.source = Some(RngSource::from_wire(&g::enum_text(x, empty)?)),
+                    b"source" => g::set_enum(x, empty, &mut v.source, RngSource::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2230,33 +2196,25 @@ impl Role {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"mutable" => v.mutable = Some(g::boolean(x, empty, "mutable")?),
-                    b"permits" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permits = Some(items);
-                    }
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"mutable" => g::set_boolean(x, empty, "mutable", &mut v.mutable)?,
+                    b"permits" => g::set_list(x, empty, &mut v.permits, Permit::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"administrative" => {
-                        v.administrative = Some(g::boolean(x, empty, "administrative")?)
+                        g::set_boolean(x, empty, "administrative", &mut v.administrative)?
                     }
                     _ => x.skip(&e, empty)?,
                 },

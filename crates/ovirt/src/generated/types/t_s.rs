@@ -1052,68 +1052,36 @@ impl SchedulingPolicy {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"locked" => v.locked = Some(g::boolean(x, empty, "locked")?),
-                    b"weight" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Weight::read(x, &e, empty)?);
-                            }
-                        }
-                        v.weight = Some(items);
-                    }
+                    b"locked" => g::set_boolean(x, empty, "locked", &mut v.locked)?,
+                    b"weight" => g::set_list(x, empty, &mut v.weight, Weight::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"filters" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Filter::read(x, &e, empty)?);
-                            }
-                        }
-                        v.filters = Some(items);
-                    }
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"filters" => g::set_list(x, empty, &mut v.filters, Filter::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"balances" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Balance::read(x, &e, empty)?);
-                            }
-                        }
-                        v.balances = Some(items);
-                    }
+                    b"balances" => g::set_list(x, empty, &mut v.balances, Balance::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"default_policy" => {
-                        v.default_policy = Some(g::boolean(x, empty, "default_policy")?)
+                        g::set_boolean(x, empty, "default_policy", &mut v.default_policy)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1351,35 +1319,27 @@ impl SchedulingPolicyUnit {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(PolicyUnitType::from_wire(&g::enum_text(x, empty)?)),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, PolicyUnitType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"internal" => v.internal = Some(g::boolean(x, empty, "internal")?),
+                    b"internal" => g::set_boolean(x, empty, "internal", &mut v.internal)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.properties = Some(items);
-                    }
+                    b"properties" => g::set_list(x, empty, &mut v.properties, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1559,7 +1519,7 @@ impl SeLinux {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => v.mode = Some(SeLinuxMode::from_wire(&g::enum_text(x, empty)?)),
+                    b"mode" => g::set_enum(x, empty, &mut v.mode, SeLinuxMode::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1685,12 +1645,12 @@ impl SerialNumber {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"policy" => {
-                        v.policy = Some(SerialNumberPolicy::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.policy, SerialNumberPolicy::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1849,31 +1809,33 @@ impl Session {
             }
             match tag.len() {
                 2 => match tag {
-                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"ip" => g::set_boxed(x, &e, empty, &mut v.ip, Ip::read)?,
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"protocol" => v.protocol = Some(g::text(x, empty)?),
+                    b"protocol" => g::set_text(x, empty, &mut v.protocol)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"console_user" => v.console_user = Some(g::boolean(x, empty, "console_user")?),
+                    b"console_user" => {
+                        g::set_boolean(x, empty, "console_user", &mut v.console_user)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2050,11 +2012,11 @@ impl SkipIfConnectivityBroken {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"threshold" => v.threshold = Some(g::integer(x, empty, "threshold")?),
+                    b"threshold" => g::set_integer(x, empty, "threshold", &mut v.threshold)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2184,7 +2146,7 @@ impl SkipIfSdActive {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2579,426 +2541,309 @@ impl Snapshot {
             }
             match tag.len() {
                 2 => match tag {
-                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"io" => g::set_boxed(x, &e, empty, &mut v.io, Io::read)?,
+                    b"os" => g::set_boxed(x, &e, empty, &mut v.os, OperatingSystem::read)?,
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
+                    b"sso" => g::set_boxed(x, &e, empty, &mut v.sso, Sso::read)?,
+                    b"usb" => g::set_boxed(x, &e, empty, &mut v.usb, Usb::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                    b"date" => v.date = Some(g::text(x, empty)?),
-                    b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"nics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Nic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nics = Some(items);
-                    }
-                    b"tags" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Tag::read(x, &e, empty)?);
-                            }
-                        }
-                        v.tags = Some(items);
-                    }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"bios" => g::set_boxed(x, &e, empty, &mut v.bios, Bios::read)?,
+                    b"date" => g::set_text(x, empty, &mut v.date)?,
+                    b"fqdn" => g::set_text(x, empty, &mut v.fqdn)?,
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"nics" => g::set_list(x, empty, &mut v.nics, Nic::read)?,
+                    b"tags" => g::set_list(x, empty, &mut v.tags, Tag::read)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, VmType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"disks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Disk::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disks = Some(items);
-                    }
-                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"disks" => g::set_list(x, empty, &mut v.disks, Disk::read)?,
+                    b"lease" => g::set_boxed(x, &e, empty, &mut v.lease, StorageDomainLease::read)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"cdroms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Cdrom::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cdroms = Some(items);
-                    }
-                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => {
-                        let (state, detail) = g::status(x, empty)?;
-                        v.status = state.as_deref().map(VmStatus::from_wire);
-                        if detail.is_some() {
-                            v.status_detail = detail;
-                        }
-                    }
+                    b"cdroms" => g::set_list(x, empty, &mut v.cdroms, Cdrom::read)?,
+                    b"domain" => g::set_linked(x, &e, empty, &mut v.domain)?,
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
+                    b"origin" => g::set_text(x, empty, &mut v.origin)?,
+                    b"status" => g::set_status(
+                        x,
+                        empty,
+                        &mut v.status,
+                        &mut v.status_detail,
+                        VmStatus::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"console" => g::set_boxed(x, &e, empty, &mut v.console, Console::read)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"vm_pool" => g::set_linked(x, &e, empty, &mut v.vm_pool)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"floppies" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Floppy::read(x, &e, empty)?);
-                            }
-                        }
-                        v.floppies = Some(items);
-                    }
-                    b"payloads" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Payload::read(x, &e, empty)?);
-                            }
-                        }
-                        v.payloads = Some(items);
-                    }
-                    b"run_once" => v.run_once = Some(g::boolean(x, empty, "run_once")?),
-                    b"sessions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Session::read(x, &e, empty)?);
-                            }
-                        }
-                        v.sessions = Some(items);
-                    }
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"floppies" => g::set_list(x, empty, &mut v.floppies, Floppy::read)?,
+                    b"payloads" => g::set_list(x, empty, &mut v.payloads, Payload::read)?,
+                    b"run_once" => g::set_boolean(x, empty, "run_once", &mut v.run_once)?,
+                    b"sessions" => g::set_list(x, empty, &mut v.sessions, Session::read)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"migration" => {
-                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.migration, MigrationOptions::read)?
                     }
-                    b"snapshots" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Snapshot::read(x, &e, empty)?);
-                            }
-                        }
-                        v.snapshots = Some(items);
-                    }
-                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                    b"stop_time" => v.stop_time = Some(g::text(x, empty)?),
-                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                    b"watchdogs" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Watchdog::read(x, &e, empty)?);
-                            }
-                        }
-                        v.watchdogs = Some(items);
-                    }
+                    b"snapshots" => g::set_list(x, empty, &mut v.snapshots, Snapshot::read)?,
+                    b"stateless" => g::set_boolean(x, empty, "stateless", &mut v.stateless)?,
+                    b"stop_time" => g::set_text(x, empty, &mut v.stop_time)?,
+                    b"time_zone" => g::set_boxed(x, &e, empty, &mut v.time_zone, TimeZone::read)?,
+                    b"watchdogs" => g::set_list(x, empty, &mut v.watchdogs, Watchdog::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
-                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
-                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
+                    b"cpu_shares" => g::set_integer(x, empty, "cpu_shares", &mut v.cpu_shares)?,
+                    b"large_icon" => g::set_linked(x, &e, empty, &mut v.large_icon)?,
+                    b"rng_device" => {
+                        g::set_boxed(x, &e, empty, &mut v.rng_device, RngDevice::read)?
                     }
+                    b"small_icon" => g::set_linked(x, &e, empty, &mut v.small_icon)?,
+                    b"start_time" => g::set_text(x, empty, &mut v.start_time)?,
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"cpu_profile" => g::set_linked(x, &e, empty, &mut v.cpu_profile)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"dynamic_cpu" => {
-                        v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.dynamic_cpu, DynamicCpu::read)?
                     }
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
-                    b"stop_reason" => v.stop_reason = Some(g::text(x, empty)?),
-                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
+                    b"stop_reason" => g::set_text(x, empty, &mut v.stop_reason)?,
+                    b"tpm_enabled" => g::set_boolean(x, empty, "tpm_enabled", &mut v.tpm_enabled)?,
                     b"virtio_scsi" => {
-                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.virtio_scsi, VirtioScsi::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"applications" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Application::read(x, &e, empty)?);
-                            }
-                        }
-                        v.applications = Some(items);
+                        g::set_list(x, empty, &mut v.applications, Application::read)?
                     }
                     b"host_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.host_devices = Some(items);
+                        g::set_list(x, empty, &mut v.host_devices, HostDevice::read)?
                     }
-                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    b"start_paused" => {
+                        g::set_boolean(x, empty, "start_paused", &mut v.start_paused)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"creation_time" => g::set_text(x, empty, &mut v.creation_time)?,
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     b"memory_policy" => {
-                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.memory_policy, MemoryPolicy::read)?
                     }
                     b"serial_number" => {
-                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.serial_number, SerialNumber::read)?
                     }
                     b"snapshot_type" => {
-                        v.snapshot_type = Some(SnapshotType::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.snapshot_type, SnapshotType::from_wire)?
                     }
-                    b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
+                    b"status_detail" => g::set_text(x, empty, &mut v.status_detail)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"initialization" => {
-                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.initialization, Initialization::read)?
                     }
                     b"katello_errata" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(KatelloErratum::read(x, &e, empty)?);
-                            }
-                        }
-                        v.katello_errata = Some(items);
+                        g::set_list(x, empty, &mut v.katello_errata, KatelloErratum::read)?
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.numa_tune_mode, NumaTuneMode::from_wire)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"affinity_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(AffinityLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.affinity_labels = Some(items);
+                        g::set_list(x, empty, &mut v.affinity_labels, AffinityLabel::read)?
                     }
                     b"guest_time_zone" => {
-                        v.guest_time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.guest_time_zone, TimeZone::read)?
                     }
-                    b"host_numa_nodes" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NumaNode::read(x, &e, empty)?);
-                            }
-                        }
-                        v.numa_nodes = Some(items);
-                    }
+                    b"host_numa_nodes" => g::set_list(x, empty, &mut v.numa_nodes, NumaNode::read)?,
                     b"snapshot_status" => {
-                        v.snapshot_status =
-                            Some(SnapshotStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.snapshot_status, SnapshotStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"custom_cpu_model" => g::set_text(x, empty, &mut v.custom_cpu_model)?,
                     b"delete_protected" => {
-                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                        g::set_boolean(x, empty, "delete_protected", &mut v.delete_protected)?
                     }
                     b"disk_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_attachments = Some(items);
+                        g::set_list(x, empty, &mut v.disk_attachments, DiskAttachment::read)?
                     }
                     b"mediated_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(VmMediatedDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.mediated_devices = Some(items);
+                        g::set_list(x, empty, &mut v.mediated_devices, VmMediatedDevice::read)?
                     }
-                    b"placement_policy" => {
-                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                    }
+                    b"placement_policy" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.placement_policy,
+                        VmPlacementPolicy::read,
+                    )?,
                     b"reported_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ReportedDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.reported_devices = Some(items);
+                        g::set_list(x, empty, &mut v.reported_devices, ReportedDevice::read)?
                     }
                     b"tunnel_migration" => {
-                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                        g::set_boolean(x, empty, "tunnel_migration", &mut v.tunnel_migration)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"custom_properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CustomProperty::read(x, &e, empty)?);
-                            }
-                        }
-                        v.custom_properties = Some(items);
+                        g::set_list(x, empty, &mut v.custom_properties, CustomProperty::read)?
                     }
                     b"graphics_consoles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GraphicsConsole::read(x, &e, empty)?);
-                            }
-                        }
-                        v.graphics_consoles = Some(items);
+                        g::set_list(x, empty, &mut v.graphics_consoles, GraphicsConsole::read)?
                     }
-                    b"high_availability" => {
-                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                    }
-                    b"original_template" => v.original_template = Some(g::linked(x, &e, empty)?),
+                    b"high_availability" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.high_availability,
+                        HighAvailability::read,
+                    )?,
+                    b"original_template" => g::set_linked(x, &e, empty, &mut v.original_template)?,
                     b"soundcard_enabled" => {
-                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                        g::set_boolean(x, empty, "soundcard_enabled", &mut v.soundcard_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"cpu_pinning_policy" => {
-                        v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"cpu_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.cpu_pinning_policy,
+                        CpuPinningPolicy::from_wire,
+                    )?,
                     b"has_illegal_images" => {
-                        v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
+                        g::set_boolean(x, empty, "has_illegal_images", &mut v.has_illegal_images)?
                     }
                     b"migration_downtime" => {
-                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                        g::set_integer(x, empty, "migration_downtime", &mut v.migration_downtime)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"auto_pinning_policy" => {
-                        v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"auto_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.auto_pinning_policy,
+                        AutoPinningPolicy::from_wire,
+                    )?,
                     b"persist_memorystate" => {
-                        v.persist_memorystate = Some(g::boolean(x, empty, "persist_memorystate")?)
+                        g::set_boolean(x, empty, "persist_memorystate", &mut v.persist_memorystate)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"multi_queues_enabled" => {
-                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                    }
+                    b"multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "multi_queues_enabled",
+                        &mut v.multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_host_provider)?
                     }
-                    b"guest_operating_system" => {
-                        v.guest_operating_system =
-                            Some(Box::new(GuestOperatingSystem::read(x, &e, empty)?))
-                    }
+                    b"guest_operating_system" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.guest_operating_system,
+                        GuestOperatingSystem::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
                     b"custom_emulated_machine" => {
-                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.custom_emulated_machine)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
-                    b"virtio_scsi_multi_queues" => {
-                        v.virtio_scsi_multi_queues =
-                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                    }
+                    b"virtio_scsi_multi_queues" => g::set_integer(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues",
+                        &mut v.virtio_scsi_multi_queues,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"use_latest_template_version" => {
-                        v.use_latest_template_version =
-                            Some(g::boolean(x, empty, "use_latest_template_version")?)
-                    }
+                    b"use_latest_template_version" => g::set_boolean(
+                        x,
+                        empty,
+                        "use_latest_template_version",
+                        &mut v.use_latest_template_version,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 28 => match tag {
-                    b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
-                    }
+                    b"custom_compatibility_version" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.custom_compatibility_version,
+                        Version::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 29 => match tag {
-                    b"next_run_configuration_exists" => {
-                        v.next_run_configuration_exists =
-                            Some(g::boolean(x, empty, "next_run_configuration_exists")?)
-                    }
+                    b"next_run_configuration_exists" => g::set_boolean(
+                        x,
+                        empty,
+                        "next_run_configuration_exists",
+                        &mut v.next_run_configuration_exists,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 30 => match tag {
-                    b"storage_error_resume_behaviour" => {
-                        v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
-                        )
-                    }
+                    b"storage_error_resume_behaviour" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.storage_error_resume_behaviour,
+                        VmStorageErrorResumeBehaviour::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 32 => match tag {
-                    b"virtio_scsi_multi_queues_enabled" => {
-                        v.virtio_scsi_multi_queues_enabled =
-                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                    }
+                    b"virtio_scsi_multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues_enabled",
+                        &mut v.virtio_scsi_multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3543,11 +3388,11 @@ impl SpecialObjects {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"root_tag" => v.root_tag = Some(g::linked(x, &e, empty)?),
+                    b"root_tag" => g::set_linked(x, &e, empty, &mut v.root_tag)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"blank_template" => v.blank_template = Some(g::linked(x, &e, empty)?),
+                    b"blank_template" => g::set_linked(x, &e, empty, &mut v.blank_template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3675,11 +3520,11 @@ impl Spm {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(SpmStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"status" => g::set_enum(x, empty, &mut v.status, SpmStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"priority" => v.priority = Some(g::integer(x, empty, "priority")?),
+                    b"priority" => g::set_integer(x, empty, "priority", &mut v.priority)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3849,31 +3694,33 @@ impl Ssh {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"public_key" => v.public_key = Some(g::text(x, empty)?),
+                    b"public_key" => g::set_text(x, empty, &mut v.public_key)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"fingerprint" => v.fingerprint = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"fingerprint" => g::set_text(x, empty, &mut v.fingerprint)?,
                     _ => x.skip(&e, empty)?,
                 },
                 21 => match tag {
-                    b"authentication_method" => {
-                        v.authentication_method =
-                            Some(SshAuthenticationMethod::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"authentication_method" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.authentication_method,
+                        SshAuthenticationMethod::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4073,19 +3920,19 @@ impl SshPublicKey {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"content" => v.content = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"content" => g::set_text(x, empty, &mut v.content)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4245,15 +4092,7 @@ impl Sso {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"methods" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Method::read(x, &e, empty)?);
-                            }
-                        }
-                        v.methods = Some(items);
-                    }
+                    b"methods" => g::set_list(x, empty, &mut v.methods, Method::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4430,56 +4269,48 @@ impl Statistic {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"nic" => v.nic = Some(g::linked(x, &e, empty)?),
+                    b"nic" => g::set_linked(x, &e, empty, &mut v.nic)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"kind" => v.kind = Some(StatisticKind::from_wire(&g::enum_text(x, empty)?)),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"step" => v.step = Some(g::linked(x, &e, empty)?),
-                    b"type" => v.r#type = Some(ValueType::from_wire(&g::enum_text(x, empty)?)),
-                    b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::enum_text(x, empty)?)),
+                    b"disk" => g::set_linked(x, &e, empty, &mut v.disk)?,
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"kind" => g::set_enum(x, empty, &mut v.kind, StatisticKind::from_wire)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"step" => g::set_linked(x, &e, empty, &mut v.step)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, ValueType::from_wire)?,
+                    b"unit" => g::set_enum(x, empty, &mut v.unit, StatisticUnit::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"brick" => v.brick = Some(g::linked(x, &e, empty)?),
+                    b"brick" => g::set_linked(x, &e, empty, &mut v.brick)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"values" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Value::read(x, &e, empty)?);
-                            }
-                        }
-                        v.values = Some(items);
-                    }
+                    b"values" => g::set_list(x, empty, &mut v.values, Value::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
+                    b"host_nic" => g::set_linked(x, &e, empty, &mut v.host_nic)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"gluster_volume" => v.gluster_volume = Some(g::linked(x, &e, empty)?),
-                    b"host_numa_node" => v.host_numa_node = Some(g::linked(x, &e, empty)?),
+                    b"gluster_volume" => g::set_linked(x, &e, empty, &mut v.gluster_volume)?,
+                    b"host_numa_node" => g::set_linked(x, &e, empty, &mut v.host_numa_node)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4735,58 +4566,52 @@ impl Step {
             }
             match tag.len() {
                 3 => match tag {
-                    b"job" => v.job = Some(g::linked(x, &e, empty)?),
+                    b"job" => g::set_linked(x, &e, empty, &mut v.job)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(StepEnum::from_wire(&g::enum_text(x, empty)?)),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, StepEnum::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"number" => v.number = Some(g::integer(x, empty, "number")?),
-                    b"status" => v.status = Some(StepStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"number" => g::set_integer(x, empty, "number", &mut v.number)?,
+                    b"status" => g::set_enum(x, empty, &mut v.status, StepStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"end_time" => v.end_time = Some(g::text(x, empty)?),
-                    b"external" => v.external = Some(g::boolean(x, empty, "external")?),
-                    b"progress" => v.progress = Some(g::integer(x, empty, "progress")?),
+                    b"end_time" => g::set_text(x, empty, &mut v.end_time)?,
+                    b"external" => g::set_boolean(x, empty, "external", &mut v.external)?,
+                    b"progress" => g::set_integer(x, empty, "progress", &mut v.progress)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"start_time" => g::set_text(x, empty, &mut v.start_time)?,
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"parent_step" => v.parent_step = Some(g::linked(x, &e, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"parent_step" => g::set_linked(x, &e, empty, &mut v.parent_step)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"external_type" => {
-                        v.external_type =
-                            Some(ExternalSystemType::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"external_type" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.external_type,
+                        ExternalSystemType::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"execution_host" => v.execution_host = Some(g::linked(x, &e, empty)?),
+                    b"execution_host" => g::set_linked(x, &e, empty, &mut v.execution_host)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -5058,49 +4883,49 @@ impl StorageConnection {
             }
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"path" => v.path = Some(g::text(x, empty)?),
-                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(StorageType::from_wire(&g::enum_text(x, empty)?)),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"path" => g::set_text(x, empty, &mut v.path)?,
+                    b"port" => g::set_integer(x, empty, "port", &mut v.port)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, StorageType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"portal" => v.portal = Some(g::text(x, empty)?),
-                    b"target" => v.target = Some(g::text(x, empty)?),
+                    b"portal" => g::set_text(x, empty, &mut v.portal)?,
+                    b"target" => g::set_text(x, empty, &mut v.target)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"address" => v.address = Some(g::text(x, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"address" => g::set_text(x, empty, &mut v.address)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
-                    b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
+                    b"vfs_type" => g::set_text(x, empty, &mut v.vfs_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"nfs_timeo" => v.nfs_timeo = Some(g::integer(x, empty, "nfs_timeo")?),
+                    b"nfs_timeo" => g::set_integer(x, empty, "nfs_timeo", &mut v.nfs_timeo)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"nfs_retrans" => g::set_integer(x, empty, "nfs_retrans", &mut v.nfs_retrans)?,
                     b"nfs_version" => {
-                        v.nfs_version = Some(NfsVersion::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.nfs_version, NfsVersion::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"mount_options" => v.mount_options = Some(g::text(x, empty)?),
+                    b"mount_options" => g::set_text(x, empty, &mut v.mount_options)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"gluster_volume" => v.gluster_volume = Some(g::linked(x, &e, empty)?),
+                    b"gluster_volume" => g::set_linked(x, &e, empty, &mut v.gluster_volume)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -5344,27 +5169,27 @@ impl StorageConnectionExtension {
             }
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"target" => v.target = Some(g::text(x, empty)?),
+                    b"target" => g::set_text(x, empty, &mut v.target)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
-                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
+                    b"username" => g::set_text(x, empty, &mut v.username)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -5656,199 +5481,136 @@ impl StorageDomain {
             }
             match tag.len() {
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => {
-                        v.r#type = Some(StorageDomainType::from_wire(&g::enum_text(x, empty)?))
-                    }
-                    b"used" => v.used = Some(g::integer(x, empty, "used")?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, StorageDomainType::from_wire)?,
+                    b"used" => g::set_integer(x, empty, "used", &mut v.used)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"disks" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Disk::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disks = Some(items);
-                    }
-                    b"files" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(File::read(x, &e, empty)?);
-                            }
-                        }
-                        v.files = Some(items);
-                    }
+                    b"disks" => g::set_list(x, empty, &mut v.disks, Disk::read)?,
+                    b"files" => g::set_list(x, empty, &mut v.files, File::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"backup" => v.backup = Some(g::boolean(x, empty, "backup")?),
-                    b"images" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Image::read(x, &e, empty)?);
-                            }
-                        }
-                        v.images = Some(items);
-                    }
-                    b"import" => v.import = Some(g::boolean(x, empty, "import")?),
-                    b"master" => v.master = Some(g::boolean(x, empty, "master")?),
+                    b"backup" => g::set_boolean(x, empty, "backup", &mut v.backup)?,
+                    b"images" => g::set_list(x, empty, &mut v.images, Image::read)?,
+                    b"import" => g::set_boolean(x, empty, "import", &mut v.import)?,
+                    b"master" => g::set_boolean(x, empty, "master", &mut v.master)?,
                     b"status" => {
-                        v.status = Some(StorageDomainStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.status, StorageDomainStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"storage" => v.storage = Some(Box::new(HostStorage::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"storage" => g::set_boxed(x, &e, empty, &mut v.storage, HostStorage::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"available" => v.available = Some(g::integer(x, empty, "available")?),
-                    b"committed" => v.committed = Some(g::integer(x, empty, "committed")?),
-                    b"templates" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Template::read(x, &e, empty)?);
-                            }
-                        }
-                        v.templates = Some(items);
-                    }
+                    b"available" => g::set_integer(x, empty, "available", &mut v.available)?,
+                    b"committed" => g::set_integer(x, empty, "committed", &mut v.committed)?,
+                    b"templates" => g::set_list(x, empty, &mut v.templates, Template::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"block_size" => v.block_size = Some(g::integer(x, empty, "block_size")?),
+                    b"block_size" => g::set_integer(x, empty, "block_size", &mut v.block_size)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"data_center" => g::set_linked(x, &e, empty, &mut v.data_center)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"data_centers" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DataCenter::read(x, &e, empty)?);
-                            }
-                        }
-                        v.data_centers = Some(items);
+                        g::set_list(x, empty, &mut v.data_centers, DataCenter::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"disk_profiles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskProfile::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_profiles = Some(items);
+                        g::set_list(x, empty, &mut v.disk_profiles, DiskProfile::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"disk_snapshots" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskSnapshot::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_snapshots = Some(items);
+                        g::set_list(x, empty, &mut v.disk_snapshots, DiskSnapshot::read)?
                     }
                     b"storage_format" => {
-                        v.storage_format = Some(StorageFormat::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.storage_format, StorageFormat::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"external_status" => {
-                        v.external_status =
-                            Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.external_status, ExternalStatus::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
                     b"supports_discard" => {
-                        v.supports_discard = Some(g::boolean(x, empty, "supports_discard")?)
+                        g::set_boolean(x, empty, "supports_discard", &mut v.supports_discard)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"wipe_after_delete" => {
-                        v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
+                        g::set_boolean(x, empty, "wipe_after_delete", &mut v.wipe_after_delete)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"storage_connections" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(StorageConnection::read(x, &e, empty)?);
-                            }
-                        }
-                        v.storage_connections = Some(items);
-                    }
+                    b"storage_connections" => g::set_list(
+                        x,
+                        empty,
+                        &mut v.storage_connections,
+                        StorageConnection::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"discard_after_delete" => {
-                        v.discard_after_delete = Some(g::boolean(x, empty, "discard_after_delete")?)
-                    }
+                    b"discard_after_delete" => g::set_boolean(
+                        x,
+                        empty,
+                        "discard_after_delete",
+                        &mut v.discard_after_delete,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"warning_low_space_indicator" => {
-                        v.warning_low_space_indicator =
-                            Some(g::integer(x, empty, "warning_low_space_indicator")?)
-                    }
+                    b"warning_low_space_indicator" => g::set_integer(
+                        x,
+                        empty,
+                        "warning_low_space_indicator",
+                        &mut v.warning_low_space_indicator,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 28 => match tag {
-                    b"supports_discard_zeroes_data" => {
-                        v.supports_discard_zeroes_data =
-                            Some(g::boolean(x, empty, "supports_discard_zeroes_data")?)
-                    }
+                    b"supports_discard_zeroes_data" => g::set_boolean(
+                        x,
+                        empty,
+                        "supports_discard_zeroes_data",
+                        &mut v.supports_discard_zeroes_data,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 29 => match tag {
-                    b"critical_space_action_blocker" => {
-                        v.critical_space_action_blocker =
-                            Some(g::integer(x, empty, "critical_space_action_blocker")?)
-                    }
+                    b"critical_space_action_blocker" => g::set_integer(
+                        x,
+                        empty,
+                        "critical_space_action_blocker",
+                        &mut v.critical_space_action_blocker,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -6150,7 +5912,7 @@ impl StorageDomainLease {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -6300,29 +6062,21 @@ impl SystemOption {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"values" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(SystemOptionValue::read(x, &e, empty)?);
-                            }
-                        }
-                        v.values = Some(items);
-                    }
+                    b"values" => g::set_list(x, empty, &mut v.values, SystemOptionValue::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -6492,11 +6246,11 @@ impl SystemOptionValue {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => g::set_text(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(g::text(x, empty)?),
+                    b"version" => g::set_text(x, empty, &mut v.version)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

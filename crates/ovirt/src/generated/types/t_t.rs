@@ -254,35 +254,35 @@ impl Tag {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"group" => v.group = Some(g::linked(x, &e, empty)?),
+                    b"group" => g::set_linked(x, &e, empty, &mut v.group)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"parent" => v.parent = Some(g::linked(x, &e, empty)?),
+                    b"parent" => g::set_linked(x, &e, empty, &mut v.parent)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -640,251 +640,214 @@ impl Template {
             }
             match tag.len() {
                 2 => match tag {
-                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"io" => g::set_boxed(x, &e, empty, &mut v.io, Io::read)?,
+                    b"os" => g::set_boxed(x, &e, empty, &mut v.os, OperatingSystem::read)?,
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
+                    b"sso" => g::set_boxed(x, &e, empty, &mut v.sso, Sso::read)?,
+                    b"usb" => g::set_boxed(x, &e, empty, &mut v.usb, Usb::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"nics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Nic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nics = Some(items);
-                    }
-                    b"tags" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Tag::read(x, &e, empty)?);
-                            }
-                        }
-                        v.tags = Some(items);
-                    }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"bios" => g::set_boxed(x, &e, empty, &mut v.bios, Bios::read)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"nics" => g::set_list(x, empty, &mut v.nics, Nic::read)?,
+                    b"tags" => g::set_list(x, empty, &mut v.tags, Tag::read)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, VmType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"lease" => g::set_boxed(x, &e, empty, &mut v.lease, StorageDomainLease::read)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"cdroms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Cdrom::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cdroms = Some(items);
-                    }
-                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => {
-                        v.status = Some(TemplateStatus::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"cdroms" => g::set_list(x, empty, &mut v.cdroms, Cdrom::read)?,
+                    b"domain" => g::set_linked(x, &e, empty, &mut v.domain)?,
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
+                    b"origin" => g::set_text(x, empty, &mut v.origin)?,
+                    b"status" => g::set_enum(x, empty, &mut v.status, TemplateStatus::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(Box::new(TemplateVersion::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"console" => g::set_boxed(x, &e, empty, &mut v.console, Console::read)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"version" => {
+                        g::set_boxed(x, &e, empty, &mut v.version, TemplateVersion::read)?
+                    }
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"migration" => {
-                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.migration, MigrationOptions::read)?
                     }
-                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                    b"watchdogs" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Watchdog::read(x, &e, empty)?);
-                            }
-                        }
-                        v.watchdogs = Some(items);
-                    }
+                    b"stateless" => g::set_boolean(x, empty, "stateless", &mut v.stateless)?,
+                    b"time_zone" => g::set_boxed(x, &e, empty, &mut v.time_zone, TimeZone::read)?,
+                    b"watchdogs" => g::set_list(x, empty, &mut v.watchdogs, Watchdog::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
-                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
+                    b"cpu_shares" => g::set_integer(x, empty, "cpu_shares", &mut v.cpu_shares)?,
+                    b"large_icon" => g::set_linked(x, &e, empty, &mut v.large_icon)?,
+                    b"rng_device" => {
+                        g::set_boxed(x, &e, empty, &mut v.rng_device, RngDevice::read)?
+                    }
+                    b"small_icon" => g::set_linked(x, &e, empty, &mut v.small_icon)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
-                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"cpu_profile" => g::set_linked(x, &e, empty, &mut v.cpu_profile)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
+                    b"tpm_enabled" => g::set_boolean(x, empty, "tpm_enabled", &mut v.tpm_enabled)?,
                     b"virtio_scsi" => {
-                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.virtio_scsi, VirtioScsi::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    b"start_paused" => {
+                        g::set_boolean(x, empty, "start_paused", &mut v.start_paused)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"creation_time" => g::set_text(x, empty, &mut v.creation_time)?,
                     b"memory_policy" => {
-                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.memory_policy, MemoryPolicy::read)?
                     }
                     b"serial_number" => {
-                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.serial_number, SerialNumber::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"initialization" => {
-                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.initialization, Initialization::read)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"custom_cpu_model" => g::set_text(x, empty, &mut v.custom_cpu_model)?,
                     b"delete_protected" => {
-                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                        g::set_boolean(x, empty, "delete_protected", &mut v.delete_protected)?
                     }
                     b"disk_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_attachments = Some(items);
+                        g::set_list(x, empty, &mut v.disk_attachments, DiskAttachment::read)?
                     }
                     b"mediated_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(VmMediatedDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.mediated_devices = Some(items);
+                        g::set_list(x, empty, &mut v.mediated_devices, VmMediatedDevice::read)?
                     }
-                    b"placement_policy" => {
-                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                    }
+                    b"placement_policy" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.placement_policy,
+                        VmPlacementPolicy::read,
+                    )?,
                     b"tunnel_migration" => {
-                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                        g::set_boolean(x, empty, "tunnel_migration", &mut v.tunnel_migration)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"custom_properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CustomProperty::read(x, &e, empty)?);
-                            }
-                        }
-                        v.custom_properties = Some(items);
+                        g::set_list(x, empty, &mut v.custom_properties, CustomProperty::read)?
                     }
                     b"graphics_consoles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GraphicsConsole::read(x, &e, empty)?);
-                            }
-                        }
-                        v.graphics_consoles = Some(items);
+                        g::set_list(x, empty, &mut v.graphics_consoles, GraphicsConsole::read)?
                     }
-                    b"high_availability" => {
-                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                    }
+                    b"high_availability" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.high_availability,
+                        HighAvailability::read,
+                    )?,
                     b"soundcard_enabled" => {
-                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                        g::set_boolean(x, empty, "soundcard_enabled", &mut v.soundcard_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"cpu_pinning_policy" => {
-                        v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"cpu_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.cpu_pinning_policy,
+                        CpuPinningPolicy::from_wire,
+                    )?,
                     b"migration_downtime" => {
-                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                        g::set_integer(x, empty, "migration_downtime", &mut v.migration_downtime)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"auto_pinning_policy" => {
-                        v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"auto_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.auto_pinning_policy,
+                        AutoPinningPolicy::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"multi_queues_enabled" => {
-                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                    }
+                    b"multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "multi_queues_enabled",
+                        &mut v.multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
                     b"custom_emulated_machine" => {
-                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.custom_emulated_machine)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
-                    b"virtio_scsi_multi_queues" => {
-                        v.virtio_scsi_multi_queues =
-                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                    }
+                    b"virtio_scsi_multi_queues" => g::set_integer(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues",
+                        &mut v.virtio_scsi_multi_queues,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 28 => match tag {
-                    b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
-                    }
+                    b"custom_compatibility_version" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.custom_compatibility_version,
+                        Version::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 30 => match tag {
-                    b"storage_error_resume_behaviour" => {
-                        v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
-                        )
-                    }
+                    b"storage_error_resume_behaviour" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.storage_error_resume_behaviour,
+                        VmStorageErrorResumeBehaviour::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 32 => match tag {
-                    b"virtio_scsi_multi_queues_enabled" => {
-                        v.virtio_scsi_multi_queues_enabled =
-                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                    }
+                    b"virtio_scsi_multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues_enabled",
+                        &mut v.virtio_scsi_multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1277,16 +1240,16 @@ impl TemplateVersion {
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"version_name" => v.version_name = Some(g::text(x, empty)?),
+                    b"version_name" => g::set_text(x, empty, &mut v.version_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"base_template" => v.base_template = Some(g::linked(x, &e, empty)?),
+                    b"base_template" => g::set_linked(x, &e, empty, &mut v.base_template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"version_number" => {
-                        v.version_number = Some(g::integer(x, empty, "version_number")?)
+                        g::set_integer(x, empty, "version_number", &mut v.version_number)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1418,11 +1381,11 @@ impl Ticket {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(Secret::new(g::text(x, empty)?)),
+                    b"value" => g::set_secret(x, empty, &mut v.value)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"expiry" => v.expiry = Some(g::integer(x, empty, "expiry")?),
+                    b"expiry" => g::set_integer(x, empty, "expiry", &mut v.expiry)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1546,12 +1509,12 @@ impl TimeZone {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"utc_offset" => v.utc_offset = Some(g::text(x, empty)?),
+                    b"utc_offset" => g::set_text(x, empty, &mut v.utc_offset)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1676,7 +1639,7 @@ impl TransparentHugePages {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -154,22 +154,22 @@ impl UnmanagedNetwork {
             }
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
+                    b"host_nic" => g::set_linked(x, &e, empty, &mut v.host_nic)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -336,12 +336,12 @@ impl Usb {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(UsbType::from_wire(&g::enum_text(x, empty)?)),
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, UsbType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -530,110 +530,56 @@ impl User {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"tags" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Tag::read(x, &e, empty)?);
-                            }
-                        }
-                        v.tags = Some(items);
-                    }
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"tags" => g::set_list(x, empty, &mut v.tags, Tag::read)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"email" => v.email = Some(g::text(x, empty)?),
-                    b"roles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Role::read(x, &e, empty)?);
-                            }
-                        }
-                        v.roles = Some(items);
-                    }
+                    b"email" => g::set_text(x, empty, &mut v.email)?,
+                    b"roles" => g::set_list(x, empty, &mut v.roles, Role::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
-                    b"groups" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Group::read(x, &e, empty)?);
-                            }
-                        }
-                        v.groups = Some(items);
-                    }
+                    b"domain" => g::set_linked(x, &e, empty, &mut v.domain)?,
+                    b"groups" => g::set_list(x, empty, &mut v.groups, Group::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(UserOption::read(x, &e, empty)?);
-                            }
-                        }
-                        v.options = Some(items);
-                    }
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"options" => g::set_list(x, empty, &mut v.options, UserOption::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
+                    b"password" => g::set_secret(x, empty, &mut v.password)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"last_name" => v.last_name = Some(g::text(x, empty)?),
-                    b"logged_in" => v.logged_in = Some(g::boolean(x, empty, "logged_in")?),
-                    b"namespace" => v.namespace = Some(g::text(x, empty)?),
-                    b"principal" => v.principal = Some(g::text(x, empty)?),
-                    b"user_name" => v.user_name = Some(g::text(x, empty)?),
+                    b"last_name" => g::set_text(x, empty, &mut v.last_name)?,
+                    b"logged_in" => g::set_boolean(x, empty, "logged_in", &mut v.logged_in)?,
+                    b"namespace" => g::set_text(x, empty, &mut v.namespace)?,
+                    b"principal" => g::set_text(x, empty, &mut v.principal)?,
+                    b"user_name" => g::set_text(x, empty, &mut v.user_name)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"department" => v.department = Some(g::text(x, empty)?),
+                    b"department" => g::set_text(x, empty, &mut v.department)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"user_options" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.user_options = Some(items);
-                    }
+                    b"user_options" => g::set_list(x, empty, &mut v.user_options, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
-                    b"domain_entry_id" => v.domain_entry_id = Some(g::text(x, empty)?),
+                    b"domain_entry_id" => g::set_text(x, empty, &mut v.domain_entry_id)?,
                     b"ssh_public_keys" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(SshPublicKey::read(x, &e, empty)?);
-                            }
-                        }
-                        v.ssh_public_keys = Some(items);
+                        g::set_list(x, empty, &mut v.ssh_public_keys, SshPublicKey::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -905,19 +851,19 @@ impl UserOption {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"user" => g::set_linked(x, &e, empty, &mut v.user)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"content" => v.content = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"content" => g::set_text(x, empty, &mut v.content)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

@@ -602,11 +602,11 @@ impl Value {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"datum" => v.datum = Some(g::decimal(x, empty, "datum")?),
+                    b"datum" => g::set_decimal(x, empty, "datum", &mut v.datum)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"detail" => v.detail = Some(g::text(x, empty)?),
+                    b"detail" => g::set_text(x, empty, &mut v.detail)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -730,12 +730,12 @@ impl VcpuPin {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"vcpu" => v.vcpu = Some(g::integer(x, empty, "vcpu")?),
+                    b"vcpu" => g::set_integer(x, empty, "vcpu", &mut v.vcpu)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cpu_set" => v.cpu_set = Some(g::text(x, empty)?),
+                    b"cpu_set" => g::set_text(x, empty, &mut v.cpu_set)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -881,17 +881,17 @@ impl Vendor {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1086,31 +1086,31 @@ impl Version {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"build" => v.build = Some(g::integer(x, empty, "build")?),
-                    b"major" => v.major = Some(g::integer(x, empty, "major")?),
-                    b"minor" => v.minor = Some(g::integer(x, empty, "minor")?),
+                    b"build" => g::set_integer(x, empty, "build", &mut v.build)?,
+                    b"major" => g::set_integer(x, empty, "major", &mut v.major)?,
+                    b"minor" => g::set_integer(x, empty, "minor", &mut v.minor)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"revision" => v.revision = Some(g::integer(x, empty, "revision")?),
+                    b"revision" => g::set_integer(x, empty, "revision", &mut v.revision)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"full_version" => v.full_version = Some(g::text(x, empty)?),
+                    b"full_version" => g::set_text(x, empty, &mut v.full_version)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1284,7 +1284,7 @@ impl VirtioScsi {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"enabled" => g::set_boolean(x, empty, "enabled", &mut v.enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1449,64 +1449,50 @@ impl VirtualNumaNode {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    b"index" => g::set_integer(x, empty, "index", &mut v.index)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
-                    }
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"node_distance" => v.node_distance = Some(g::text(x, empty)?),
+                    b"node_distance" => g::set_text(x, empty, &mut v.node_distance)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"numa_node_pins" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NumaNodePin::read(x, &e, empty)?);
-                            }
-                        }
-                        v.numa_node_pins = Some(items);
+                        g::set_list(x, empty, &mut v.numa_node_pins, NumaNodePin::read)?
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.numa_tune_mode, NumaTuneMode::from_wire)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2076,405 +2062,297 @@ impl Vm {
             }
             match tag.len() {
                 2 => match tag {
-                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    b"io" => g::set_boxed(x, &e, empty, &mut v.io, Io::read)?,
+                    b"os" => g::set_boxed(x, &e, empty, &mut v.os, OperatingSystem::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
+                    b"sso" => g::set_boxed(x, &e, empty, &mut v.sso, Sso::read)?,
+                    b"usb" => g::set_boxed(x, &e, empty, &mut v.usb, Usb::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                    b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
-                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"nics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Nic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.nics = Some(items);
-                    }
-                    b"tags" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Tag::read(x, &e, empty)?);
-                            }
-                        }
-                        v.tags = Some(items);
-                    }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"bios" => g::set_boxed(x, &e, empty, &mut v.bios, Bios::read)?,
+                    b"fqdn" => g::set_text(x, empty, &mut v.fqdn)?,
+                    b"host" => g::set_linked(x, &e, empty, &mut v.host)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"nics" => g::set_list(x, empty, &mut v.nics, Nic::read)?,
+                    b"tags" => g::set_list(x, empty, &mut v.tags, Tag::read)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, VmType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"lease" => g::set_boxed(x, &e, empty, &mut v.lease, StorageDomainLease::read)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"cdroms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Cdrom::read(x, &e, empty)?);
-                            }
-                        }
-                        v.cdroms = Some(items);
-                    }
-                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => {
-                        let (state, detail) = g::status(x, empty)?;
-                        v.status = state.as_deref().map(VmStatus::from_wire);
-                        if detail.is_some() {
-                            v.status_detail = detail;
-                        }
-                    }
+                    b"cdroms" => g::set_list(x, empty, &mut v.cdroms, Cdrom::read)?,
+                    b"domain" => g::set_linked(x, &e, empty, &mut v.domain)?,
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
+                    b"origin" => g::set_text(x, empty, &mut v.origin)?,
+                    b"status" => g::set_status(
+                        x,
+                        empty,
+                        &mut v.status,
+                        &mut v.status_detail,
+                        VmStatus::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"console" => g::set_boxed(x, &e, empty, &mut v.console, Console::read)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"vm_pool" => g::set_linked(x, &e, empty, &mut v.vm_pool)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"floppies" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Floppy::read(x, &e, empty)?);
-                            }
-                        }
-                        v.floppies = Some(items);
-                    }
-                    b"payloads" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Payload::read(x, &e, empty)?);
-                            }
-                        }
-                        v.payloads = Some(items);
-                    }
-                    b"run_once" => v.run_once = Some(g::boolean(x, empty, "run_once")?),
-                    b"sessions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Session::read(x, &e, empty)?);
-                            }
-                        }
-                        v.sessions = Some(items);
-                    }
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"floppies" => g::set_list(x, empty, &mut v.floppies, Floppy::read)?,
+                    b"payloads" => g::set_list(x, empty, &mut v.payloads, Payload::read)?,
+                    b"run_once" => g::set_boolean(x, empty, "run_once", &mut v.run_once)?,
+                    b"sessions" => g::set_list(x, empty, &mut v.sessions, Session::read)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"migration" => {
-                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.migration, MigrationOptions::read)?
                     }
-                    b"snapshots" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Snapshot::read(x, &e, empty)?);
-                            }
-                        }
-                        v.snapshots = Some(items);
-                    }
-                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                    b"stop_time" => v.stop_time = Some(g::text(x, empty)?),
-                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                    b"watchdogs" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Watchdog::read(x, &e, empty)?);
-                            }
-                        }
-                        v.watchdogs = Some(items);
-                    }
+                    b"snapshots" => g::set_list(x, empty, &mut v.snapshots, Snapshot::read)?,
+                    b"stateless" => g::set_boolean(x, empty, "stateless", &mut v.stateless)?,
+                    b"stop_time" => g::set_text(x, empty, &mut v.stop_time)?,
+                    b"time_zone" => g::set_boxed(x, &e, empty, &mut v.time_zone, TimeZone::read)?,
+                    b"watchdogs" => g::set_list(x, empty, &mut v.watchdogs, Watchdog::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
-                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
-                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
-                    b"statistics" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Statistic::read(x, &e, empty)?);
-                            }
-                        }
-                        v.statistics = Some(items);
+                    b"cpu_shares" => g::set_integer(x, empty, "cpu_shares", &mut v.cpu_shares)?,
+                    b"large_icon" => g::set_linked(x, &e, empty, &mut v.large_icon)?,
+                    b"rng_device" => {
+                        g::set_boxed(x, &e, empty, &mut v.rng_device, RngDevice::read)?
                     }
+                    b"small_icon" => g::set_linked(x, &e, empty, &mut v.small_icon)?,
+                    b"start_time" => g::set_text(x, empty, &mut v.start_time)?,
+                    b"statistics" => g::set_list(x, empty, &mut v.statistics, Statistic::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"cpu_profile" => g::set_linked(x, &e, empty, &mut v.cpu_profile)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     b"dynamic_cpu" => {
-                        v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.dynamic_cpu, DynamicCpu::read)?
                     }
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
-                    b"stop_reason" => v.stop_reason = Some(g::text(x, empty)?),
-                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
+                    b"stop_reason" => g::set_text(x, empty, &mut v.stop_reason)?,
+                    b"tpm_enabled" => g::set_boolean(x, empty, "tpm_enabled", &mut v.tpm_enabled)?,
                     b"virtio_scsi" => {
-                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.virtio_scsi, VirtioScsi::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"applications" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Application::read(x, &e, empty)?);
-                            }
-                        }
-                        v.applications = Some(items);
+                        g::set_list(x, empty, &mut v.applications, Application::read)?
                     }
                     b"host_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(HostDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.host_devices = Some(items);
+                        g::set_list(x, empty, &mut v.host_devices, HostDevice::read)?
                     }
-                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    b"start_paused" => {
+                        g::set_boolean(x, empty, "start_paused", &mut v.start_paused)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"creation_time" => g::set_text(x, empty, &mut v.creation_time)?,
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     b"memory_policy" => {
-                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.memory_policy, MemoryPolicy::read)?
                     }
                     b"serial_number" => {
-                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.serial_number, SerialNumber::read)?
                     }
-                    b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
+                    b"status_detail" => g::set_text(x, empty, &mut v.status_detail)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"initialization" => {
-                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.initialization, Initialization::read)?
                     }
                     b"katello_errata" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(KatelloErratum::read(x, &e, empty)?);
-                            }
-                        }
-                        v.katello_errata = Some(items);
+                        g::set_list(x, empty, &mut v.katello_errata, KatelloErratum::read)?
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
+                        g::set_enum(x, empty, &mut v.numa_tune_mode, NumaTuneMode::from_wire)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"affinity_labels" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(AffinityLabel::read(x, &e, empty)?);
-                            }
-                        }
-                        v.affinity_labels = Some(items);
+                        g::set_list(x, empty, &mut v.affinity_labels, AffinityLabel::read)?
                     }
                     b"guest_time_zone" => {
-                        v.guest_time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.guest_time_zone, TimeZone::read)?
                     }
-                    b"host_numa_nodes" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(NumaNode::read(x, &e, empty)?);
-                            }
-                        }
-                        v.numa_nodes = Some(items);
-                    }
+                    b"host_numa_nodes" => g::set_list(x, empty, &mut v.numa_nodes, NumaNode::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"custom_cpu_model" => g::set_text(x, empty, &mut v.custom_cpu_model)?,
                     b"delete_protected" => {
-                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                        g::set_boolean(x, empty, "delete_protected", &mut v.delete_protected)?
                     }
                     b"disk_attachments" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(DiskAttachment::read(x, &e, empty)?);
-                            }
-                        }
-                        v.disk_attachments = Some(items);
+                        g::set_list(x, empty, &mut v.disk_attachments, DiskAttachment::read)?
                     }
                     b"mediated_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(VmMediatedDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.mediated_devices = Some(items);
+                        g::set_list(x, empty, &mut v.mediated_devices, VmMediatedDevice::read)?
                     }
-                    b"placement_policy" => {
-                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                    }
+                    b"placement_policy" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.placement_policy,
+                        VmPlacementPolicy::read,
+                    )?,
                     b"reported_devices" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(ReportedDevice::read(x, &e, empty)?);
-                            }
-                        }
-                        v.reported_devices = Some(items);
+                        g::set_list(x, empty, &mut v.reported_devices, ReportedDevice::read)?
                     }
                     b"tunnel_migration" => {
-                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                        g::set_boolean(x, empty, "tunnel_migration", &mut v.tunnel_migration)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"custom_properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CustomProperty::read(x, &e, empty)?);
-                            }
-                        }
-                        v.custom_properties = Some(items);
+                        g::set_list(x, empty, &mut v.custom_properties, CustomProperty::read)?
                     }
                     b"graphics_consoles" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(GraphicsConsole::read(x, &e, empty)?);
-                            }
-                        }
-                        v.graphics_consoles = Some(items);
+                        g::set_list(x, empty, &mut v.graphics_consoles, GraphicsConsole::read)?
                     }
-                    b"high_availability" => {
-                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                    }
-                    b"original_template" => v.original_template = Some(g::linked(x, &e, empty)?),
+                    b"high_availability" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.high_availability,
+                        HighAvailability::read,
+                    )?,
+                    b"original_template" => g::set_linked(x, &e, empty, &mut v.original_template)?,
                     b"soundcard_enabled" => {
-                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                        g::set_boolean(x, empty, "soundcard_enabled", &mut v.soundcard_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"cpu_pinning_policy" => {
-                        v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"cpu_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.cpu_pinning_policy,
+                        CpuPinningPolicy::from_wire,
+                    )?,
                     b"has_illegal_images" => {
-                        v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
+                        g::set_boolean(x, empty, "has_illegal_images", &mut v.has_illegal_images)?
                     }
                     b"migration_downtime" => {
-                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                        g::set_integer(x, empty, "migration_downtime", &mut v.migration_downtime)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"auto_pinning_policy" => {
-                        v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"auto_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.auto_pinning_policy,
+                        AutoPinningPolicy::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"multi_queues_enabled" => {
-                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                    }
+                    b"multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "multi_queues_enabled",
+                        &mut v.multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.external_host_provider)?
                     }
-                    b"guest_operating_system" => {
-                        v.guest_operating_system =
-                            Some(Box::new(GuestOperatingSystem::read(x, &e, empty)?))
-                    }
+                    b"guest_operating_system" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.guest_operating_system,
+                        GuestOperatingSystem::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
                     b"custom_emulated_machine" => {
-                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.custom_emulated_machine)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
-                    b"virtio_scsi_multi_queues" => {
-                        v.virtio_scsi_multi_queues =
-                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                    }
+                    b"virtio_scsi_multi_queues" => g::set_integer(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues",
+                        &mut v.virtio_scsi_multi_queues,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"use_latest_template_version" => {
-                        v.use_latest_template_version =
-                            Some(g::boolean(x, empty, "use_latest_template_version")?)
-                    }
+                    b"use_latest_template_version" => g::set_boolean(
+                        x,
+                        empty,
+                        "use_latest_template_version",
+                        &mut v.use_latest_template_version,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 28 => match tag {
-                    b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
-                    }
+                    b"custom_compatibility_version" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.custom_compatibility_version,
+                        Version::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 29 => match tag {
-                    b"next_run_configuration_exists" => {
-                        v.next_run_configuration_exists =
-                            Some(g::boolean(x, empty, "next_run_configuration_exists")?)
-                    }
+                    b"next_run_configuration_exists" => g::set_boolean(
+                        x,
+                        empty,
+                        "next_run_configuration_exists",
+                        &mut v.next_run_configuration_exists,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 30 => match tag {
-                    b"storage_error_resume_behaviour" => {
-                        v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
-                        )
-                    }
+                    b"storage_error_resume_behaviour" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.storage_error_resume_behaviour,
+                        VmStorageErrorResumeBehaviour::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 32 => match tag {
-                    b"virtio_scsi_multi_queues_enabled" => {
-                        v.virtio_scsi_multi_queues_enabled =
-                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                    }
+                    b"virtio_scsi_multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues_enabled",
+                        &mut v.virtio_scsi_multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3157,174 +3035,195 @@ impl VmBase {
             }
             match tag.len() {
                 2 => match tag {
-                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    b"io" => g::set_boxed(x, &e, empty, &mut v.io, Io::read)?,
+                    b"os" => g::set_boxed(x, &e, empty, &mut v.os, OperatingSystem::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    b"cpu" => g::set_boxed(x, &e, empty, &mut v.cpu, Cpu::read)?,
+                    b"sso" => g::set_boxed(x, &e, empty, &mut v.sso, Sso::read)?,
+                    b"usb" => g::set_boxed(x, &e, empty, &mut v.usb, Usb::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"bios" => g::set_boxed(x, &e, empty, &mut v.bios, Bios::read)?,
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, VmType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
+                    b"lease" => g::set_boxed(x, &e, empty, &mut v.lease, StorageDomainLease::read)?,
+                    b"quota" => g::set_linked(x, &e, empty, &mut v.quota)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
-                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    b"domain" => g::set_linked(x, &e, empty, &mut v.domain)?,
+                    b"memory" => g::set_integer(x, empty, "memory", &mut v.memory)?,
+                    b"origin" => g::set_text(x, empty, &mut v.origin)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"console" => g::set_boxed(x, &e, empty, &mut v.console, Console::read)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
                     b"migration" => {
-                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.migration, MigrationOptions::read)?
                     }
-                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
+                    b"stateless" => g::set_boolean(x, empty, "stateless", &mut v.stateless)?,
+                    b"time_zone" => g::set_boxed(x, &e, empty, &mut v.time_zone, TimeZone::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
-                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
+                    b"cpu_shares" => g::set_integer(x, empty, "cpu_shares", &mut v.cpu_shares)?,
+                    b"large_icon" => g::set_linked(x, &e, empty, &mut v.large_icon)?,
+                    b"rng_device" => {
+                        g::set_boxed(x, &e, empty, &mut v.rng_device, RngDevice::read)?
+                    }
+                    b"small_icon" => g::set_linked(x, &e, empty, &mut v.small_icon)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"cpu_profile" => g::set_linked(x, &e, empty, &mut v.cpu_profile)?,
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"tpm_enabled" => g::set_boolean(x, empty, "tpm_enabled", &mut v.tpm_enabled)?,
                     b"virtio_scsi" => {
-                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.virtio_scsi, VirtioScsi::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    b"start_paused" => {
+                        g::set_boolean(x, empty, "start_paused", &mut v.start_paused)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"creation_time" => g::set_text(x, empty, &mut v.creation_time)?,
                     b"memory_policy" => {
-                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.memory_policy, MemoryPolicy::read)?
                     }
                     b"serial_number" => {
-                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.serial_number, SerialNumber::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"initialization" => {
-                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.initialization, Initialization::read)?
                     }
-                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
+                    b"storage_domain" => g::set_linked(x, &e, empty, &mut v.storage_domain)?,
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
-                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"custom_cpu_model" => g::set_text(x, empty, &mut v.custom_cpu_model)?,
                     b"delete_protected" => {
-                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                        g::set_boolean(x, empty, "delete_protected", &mut v.delete_protected)?
                     }
-                    b"placement_policy" => {
-                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                    }
+                    b"placement_policy" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.placement_policy,
+                        VmPlacementPolicy::read,
+                    )?,
                     b"tunnel_migration" => {
-                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                        g::set_boolean(x, empty, "tunnel_migration", &mut v.tunnel_migration)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"custom_properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CustomProperty::read(x, &e, empty)?);
-                            }
-                        }
-                        v.custom_properties = Some(items);
+                        g::set_list(x, empty, &mut v.custom_properties, CustomProperty::read)?
                     }
-                    b"high_availability" => {
-                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                    }
+                    b"high_availability" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.high_availability,
+                        HighAvailability::read,
+                    )?,
                     b"soundcard_enabled" => {
-                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                        g::set_boolean(x, empty, "soundcard_enabled", &mut v.soundcard_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"cpu_pinning_policy" => {
-                        v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"cpu_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.cpu_pinning_policy,
+                        CpuPinningPolicy::from_wire,
+                    )?,
                     b"migration_downtime" => {
-                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                        g::set_integer(x, empty, "migration_downtime", &mut v.migration_downtime)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"auto_pinning_policy" => {
-                        v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"auto_pinning_policy" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.auto_pinning_policy,
+                        AutoPinningPolicy::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
-                    b"multi_queues_enabled" => {
-                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                    }
+                    b"multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "multi_queues_enabled",
+                        &mut v.multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 23 => match tag {
                     b"custom_emulated_machine" => {
-                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.custom_emulated_machine)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 24 => match tag {
-                    b"virtio_scsi_multi_queues" => {
-                        v.virtio_scsi_multi_queues =
-                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                    }
+                    b"virtio_scsi_multi_queues" => g::set_integer(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues",
+                        &mut v.virtio_scsi_multi_queues,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 28 => match tag {
-                    b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
-                    }
+                    b"custom_compatibility_version" => g::set_boxed(
+                        x,
+                        &e,
+                        empty,
+                        &mut v.custom_compatibility_version,
+                        Version::read,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 30 => match tag {
-                    b"storage_error_resume_behaviour" => {
-                        v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
-                        )
-                    }
+                    b"storage_error_resume_behaviour" => g::set_enum(
+                        x,
+                        empty,
+                        &mut v.storage_error_resume_behaviour,
+                        VmStorageErrorResumeBehaviour::from_wire,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 32 => match tag {
-                    b"virtio_scsi_multi_queues_enabled" => {
-                        v.virtio_scsi_multi_queues_enabled =
-                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                    }
+                    b"virtio_scsi_multi_queues_enabled" => g::set_boolean(
+                        x,
+                        empty,
+                        "virtio_scsi_multi_queues_enabled",
+                        &mut v.virtio_scsi_multi_queues_enabled,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3660,50 +3559,34 @@ impl VmMediatedDevice {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"spec_params" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Property::read(x, &e, empty)?);
-                            }
-                        }
-                        v.spec_params = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"spec_params" => g::set_list(x, empty, &mut v.spec_params, Property::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3897,21 +3780,11 @@ impl VmPlacementPolicy {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"hosts" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Host::read(x, &e, empty)?);
-                            }
-                        }
-                        v.hosts = Some(items);
-                    }
+                    b"hosts" => g::set_list(x, empty, &mut v.hosts, Host::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"affinity" => {
-                        v.affinity = Some(VmAffinity::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"affinity" => g::set_enum(x, empty, &mut v.affinity, VmAffinity::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4117,77 +3990,75 @@ impl VmPool {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
-                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"type" => v.r#type = Some(VmPoolType::from_wire(&g::enum_text(x, empty)?)),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
+                    b"size" => g::set_integer(x, empty, "size", &mut v.size)?,
+                    b"type" => g::set_enum(x, empty, &mut v.r#type, VmPoolType::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"cluster" => g::set_linked(x, &e, empty, &mut v.cluster)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"display" => g::set_boxed(x, &e, empty, &mut v.display, Display::read)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"stateful" => v.stateful = Some(g::boolean(x, empty, "stateful")?),
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"stateful" => g::set_boolean(x, empty, "stateful", &mut v.stateful)?,
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
+                    b"rng_device" => {
+                        g::set_boxed(x, &e, empty, &mut v.rng_device, RngDevice::read)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
-                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
+                    b"tpm_enabled" => g::set_boolean(x, empty, "tpm_enabled", &mut v.tpm_enabled)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"max_user_vms" => v.max_user_vms = Some(g::integer(x, empty, "max_user_vms")?),
+                    b"max_user_vms" => {
+                        g::set_integer(x, empty, "max_user_vms", &mut v.max_user_vms)?
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"prestarted_vms" => {
-                        v.prestarted_vms = Some(g::integer(x, empty, "prestarted_vms")?)
+                        g::set_integer(x, empty, "prestarted_vms", &mut v.prestarted_vms)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"soundcard_enabled" => {
-                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                        g::set_boolean(x, empty, "soundcard_enabled", &mut v.soundcard_enabled)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
                     b"auto_storage_select" => {
-                        v.auto_storage_select = Some(g::boolean(x, empty, "auto_storage_select")?)
+                        g::set_boolean(x, empty, "auto_storage_select", &mut v.auto_storage_select)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
-                    b"use_latest_template_version" => {
-                        v.use_latest_template_version =
-                            Some(g::boolean(x, empty, "use_latest_template_version")?)
-                    }
+                    b"use_latest_template_version" => g::set_boolean(
+                        x,
+                        empty,
+                        "use_latest_template_version",
+                        &mut v.use_latest_template_version,
+                    )?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4405,15 +4276,15 @@ impl VmSummary {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"total" => v.total = Some(g::integer(x, empty, "total")?),
+                    b"total" => g::set_integer(x, empty, "total", &mut v.total)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"active" => v.active = Some(g::integer(x, empty, "active")?),
+                    b"active" => g::set_integer(x, empty, "active", &mut v.active)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"migrating" => v.migrating = Some(g::integer(x, empty, "migrating")?),
+                    b"migrating" => g::set_integer(x, empty, "migrating", &mut v.migrating)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4537,9 +4408,7 @@ impl VnicPassThrough {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => {
-                        v.mode = Some(VnicPassThroughMode::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"mode" => g::set_enum(x, empty, &mut v.mode, VnicPassThroughMode::from_wire)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -4705,63 +4574,49 @@ impl VnicProfile {
             }
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
+                    b"qos" => g::set_linked(x, &e, empty, &mut v.qos)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"network" => g::set_linked(x, &e, empty, &mut v.network)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"failover" => v.failover = Some(g::linked(x, &e, empty)?),
+                    b"failover" => g::set_linked(x, &e, empty, &mut v.failover)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"migratable" => v.migratable = Some(g::boolean(x, empty, "migratable")?),
+                    b"migratable" => g::set_boolean(x, empty, "migratable", &mut v.migratable)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
-                    b"permissions" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Permission::read(x, &e, empty)?);
-                            }
-                        }
-                        v.permissions = Some(items);
-                    }
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
+                    b"permissions" => g::set_list(x, empty, &mut v.permissions, Permission::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"pass_through" => {
-                        v.pass_through = Some(Box::new(VnicPassThrough::read(x, &e, empty)?))
+                        g::set_boxed(x, &e, empty, &mut v.pass_through, VnicPassThrough::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"network_filter" => v.network_filter = Some(g::linked(x, &e, empty)?),
+                    b"network_filter" => g::set_linked(x, &e, empty, &mut v.network_filter)?,
                     b"port_mirroring" => {
-                        v.port_mirroring = Some(g::boolean(x, empty, "port_mirroring")?)
+                        g::set_boolean(x, empty, "port_mirroring", &mut v.port_mirroring)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"custom_properties" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(CustomProperty::read(x, &e, empty)?);
-                            }
-                        }
-                        v.custom_properties = Some(items);
+                        g::set_list(x, empty, &mut v.custom_properties, CustomProperty::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4963,15 +4818,15 @@ impl VnicProfileMapping {
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
-                    b"source_network_name" => v.source_network_name = Some(g::text(x, empty)?),
+                    b"source_network_name" => g::set_text(x, empty, &mut v.source_network_name)?,
                     b"target_vnic_profile" => {
-                        v.target_vnic_profile = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.target_vnic_profile)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
                     b"source_network_profile_name" => {
-                        v.source_network_profile_name = Some(g::text(x, empty)?)
+                        g::set_text(x, empty, &mut v.source_network_profile_name)?
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -5122,23 +4977,17 @@ impl VolumeGroup {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"logical_units" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(LogicalUnit::read(x, &e, empty)?);
-                            }
-                        }
-                        v.logical_units = Some(items);
+                        g::set_list(x, empty, &mut v.logical_units, LogicalUnit::read)?
                     }
                     _ => x.skip(&e, empty)?,
                 },

@@ -224,51 +224,41 @@ impl Watchdog {
             }
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
+                    b"vm" => g::set_linked(x, &e, empty, &mut v.vm)?,
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"vms" => {
-                        let mut items = Vec::new();
-                        if !empty {
-                            while let Some((e, empty)) = x.child()? {
-                                items.push(Vm::read(x, &e, empty)?);
-                            }
-                        }
-                        v.vms = Some(items);
-                    }
+                    b"vms" => g::set_list(x, empty, &mut v.vms, Vm::read)?,
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"model" => v.model = Some(WatchdogModel::from_wire(&g::enum_text(x, empty)?)),
+                    b"model" => g::set_enum(x, empty, &mut v.model, WatchdogModel::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"action" => {
-                        v.action = Some(WatchdogAction::from_wire(&g::enum_text(x, empty)?))
-                    }
+                    b"action" => g::set_enum(x, empty, &mut v.action, WatchdogAction::from_wire)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
+                    b"template" => g::set_linked(x, &e, empty, &mut v.template)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
+                    b"instance_type" => g::set_linked(x, &e, empty, &mut v.instance_type)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -478,30 +468,30 @@ impl Weight {
             }
             match tag.len() {
                 4 => match tag {
-                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"name" => g::set_text(x, empty, &mut v.name)?,
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"factor" => v.factor = Some(g::integer(x, empty, "factor")?),
+                    b"factor" => g::set_integer(x, empty, "factor", &mut v.factor)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, &e, empty)?,
+                    b"comment" => g::set_text(x, empty, &mut v.comment)?,
+                    b"actions" => g::set_actions(x, &e, empty, &mut v.actions)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"description" => g::set_text(x, empty, &mut v.description)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"scheduling_policy" => v.scheduling_policy = Some(g::linked(x, &e, empty)?),
+                    b"scheduling_policy" => g::set_linked(x, &e, empty, &mut v.scheduling_policy)?,
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"scheduling_policy_unit" => {
-                        v.scheduling_policy_unit = Some(g::linked(x, &e, empty)?)
+                        g::set_linked(x, &e, empty, &mut v.scheduling_policy_unit)?
                     }
                     _ => x.skip(&e, empty)?,
                 },

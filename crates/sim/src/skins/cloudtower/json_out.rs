@@ -1,76 +1,18 @@
 //! JSON text written by hand, byte for byte what `serde_json`'s compact writer gives: strings
-//! escaped as it escapes them, integers and the few floats the skin sends. The VM page uses it
+//! escaped as it escapes them (by the escaper shared with the CLI,
+//! [`omnivirt_http::escape_json_str_body`]), integers and the few floats the skin sends. The VM page uses it
 //! (see `VmDoc::write_json`); tests hold it to `serde_json`'s output.
 
 use serde_json::Value;
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Whether `serde_json` escapes byte `b` in a string: `"`, `\` and the control bytes.
-fn escaped(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
 /// Appends `v` as a JSON string, quotes included.
 pub(super) fn str(out: &mut Vec<u8>, v: &str) {
-    out.push(b'"');
-    str_body(out, v);
-    out.push(b'"');
-}
-
-/// The index of the first byte of `b` that `serde_json` escapes (`b.len()` if none). Eight
-/// bytes are looked at a time: a word has such a byte when one of its bytes is below 0x20 or
-/// equal to `"` or `\`, which word arithmetic tells without a branch per byte.
-fn clean_prefix(b: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let mut i = 0;
-    for chunk in b.chunks_exact(8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        if control
-            | has_zero(w ^ (ONES * u64::from(b'"')))
-            | has_zero(w ^ (ONES * u64::from(b'\\')))
-            != 0
-        {
-            break;
-        }
-        i += 8;
-    }
-    i + b[i..]
-        .iter()
-        .position(|&c| escaped(c))
-        .unwrap_or(b.len() - i)
+    omnivirt_http::push_json_str(out, v);
 }
 
 /// Appends `v` escaped as inside a JSON string, without the quotes.
 pub(super) fn str_body(out: &mut Vec<u8>, v: &str) {
-    let mut bytes = v.as_bytes();
-    loop {
-        let clean = clean_prefix(bytes);
-        out.extend_from_slice(&bytes[..clean]);
-        let Some((&b, rest)) = bytes[clean..].split_first() else {
-            return;
-        };
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            _ => {
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xF)]);
-            }
-        }
-        bytes = rest;
-    }
+    omnivirt_http::escape_json_str_body(out, v);
 }
 
 /// Appends `v` as a JSON string, or `null`.

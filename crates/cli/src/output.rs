@@ -11,6 +11,8 @@ use serde::Serialize;
 use crate::args::OutputFormat;
 use crate::size::human_bytes;
 
+mod json;
+
 /// Resolves the default format: a table on a terminal, JSON otherwise.
 pub fn resolve(fmt: Option<OutputFormat>) -> OutputFormat {
     fmt.unwrap_or_else(|| {
@@ -352,8 +354,8 @@ where
         out(list_text(fmt, &all).map_err(render_error)?.as_bytes());
         return Ok(());
     }
-    // Bytes, not a String: serde_json writes each element straight in, and everything pushed
-    // is UTF-8 already, so it goes out unchecked.
+    // Bytes, not a String: `json::push_element` writes each element straight in, and
+    // everything pushed is UTF-8 already, so it goes out unchecked.
     let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + (8 << 10));
     let mut emit = |buf: &mut Vec<u8>| {
         out(buf);
@@ -385,7 +387,7 @@ where
             ),
             _ => {
                 buf.extend_from_slice(if first { b"[\n  " } else { b",\n  " });
-                push_element_json(&mut buf, &item).map_err(|e| render_error(e.to_string()))?;
+                json::push_element(&mut buf, &item).map_err(|e| render_error(e.to_string()))?;
             }
         }
         first = false;
@@ -401,109 +403,6 @@ where
     }
     emit(&mut buf);
     Ok(())
-}
-
-/// Appends `item` as pretty JSON one level deep (an element of the top-level array), written
-/// straight into `buf`: the same text as `to_string_pretty` gives the element inside the whole
-/// array, without an intermediate string and without scanning the text for line breaks.
-fn push_element_json<T: Serialize>(buf: &mut Vec<u8>, item: &T) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(buf, ElementFormatter::default());
-    item.serialize(&mut ser)
-}
-
-/// serde_json's pretty layout (two spaces a level) one level deeper than the value itself, as
-/// an element of an array printed by `to_string_pretty` is.
-struct ElementFormatter {
-    /// Levels open around the next line, counting the enclosing array.
-    depth: usize,
-    /// Whether the innermost open array or object has an element (an empty one closes on its
-    /// own line only when it has).
-    has_value: bool,
-}
-
-impl Default for ElementFormatter {
-    fn default() -> Self {
-        Self {
-            depth: 1,
-            has_value: false,
-        }
-    }
-}
-
-impl ElementFormatter {
-    /// A line break and the indentation of the current depth.
-    fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
-        const SPACES: &[u8] = &[b' '; 64];
-        w.write_all(b"\n")?;
-        let mut left = self.depth * 2;
-        while left > 0 {
-            let n = left.min(SPACES.len());
-            w.write_all(&SPACES[..n])?;
-            left -= n;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(w)?;
-        }
-        w.write_all(bracket)
-    }
-
-    fn element<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        self.new_line(w)
-    }
-}
-
-impl serde_json::ser::Formatter for ElementFormatter {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"[")
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
-    }
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.element(w, first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"{")
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
-    }
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.element(w, first)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 fn render_error(msg: String) -> omnivirt::Error {

@@ -322,9 +322,23 @@ impl CloudTowerBackend {
         cursor: Option<&Cursor>,
         op: Op,
     ) -> Result<Page<T>> {
+        self.page_into(w, query, cursor, op, |t| t, T::id).await
+    }
+
+    /// [`page`](Self::page), each object converted with `convert` as it is decoded; `id` is the
+    /// id of the object a converted one came from.
+    async fn page_into<T: Resource, U>(
+        &self,
+        w: T::Where,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+        op: Op,
+        convert: impl FnMut(T) -> U + Clone,
+        id: fn(&U) -> &str,
+    ) -> Result<Page<U>> {
         let size = query.page_size.unwrap_or(DEFAULT_PAGE);
         Api::<T>::new(self.client.clone())
-            .page(order(Query::new(w), query), size, cursor, op)
+            .page_into(order(Query::new(w), query), size, cursor, op, convert, id)
             .await
     }
 
@@ -417,16 +431,12 @@ impl Backend for CloudTowerBackend {
     async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
         let (w, client_side) = vm_where(query);
         // Only the fields the conversion reads are decoded (`convert::ListedVm`).
-        let page = self
-            .page::<convert::ListedVm>(w, query, cursor, Op::VmList)
+        let listed = |v: convert::ListedVm| convert::vm(v.0);
+        let mut page = self
+            .page_into(w, query, cursor, Op::VmList, listed, |v: &Vm| v.id.as_str())
             .await?;
-        let items: Vec<Vm> = page
-            .items
-            .into_iter()
-            .map(|v| convert::vm(v.0))
-            .filter(|v| query.matches_vm(v))
-            .collect();
-        Ok(Page::new(items, page.next).filtered_client_side(client_side))
+        page.items.retain(|v| query.matches_vm(v));
+        Ok(page.filtered_client_side(client_side))
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
@@ -546,16 +556,14 @@ impl Backend for CloudTowerBackend {
         if let Some(c) = &query.cluster {
             w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
         }
-        let page = self
-            .page::<wire::Host>(w, query, cursor, Op::HostList)
+        let host = |h: wire::Host| convert::host(&h);
+        let mut page = self
+            .page_into(w, query, cursor, Op::HostList, host, |h: &Host| {
+                h.id.as_str()
+            })
             .await?;
-        let items: Vec<Host> = page
-            .items
-            .iter()
-            .map(convert::host)
-            .filter(|h| query.matches_host(h))
-            .collect();
-        Ok(Page::new(items, page.next).filtered_client_side(query.host_state.is_some()))
+        page.items.retain(|h| query.matches_host(h));
+        Ok(page.filtered_client_side(query.host_state.is_some()))
     }
 
     async fn get_host(&self, id: &HostId) -> Result<Host> {
@@ -569,11 +577,11 @@ impl Backend for CloudTowerBackend {
         cursor: Option<&Cursor>,
     ) -> Result<Page<Cluster>> {
         let (w, _) = by_name(ClusterWhere::new(), query, ClusterWhere::name);
-        let page = self
-            .page::<wire::Cluster>(w, query, cursor, Op::ClusterList)
-            .await?;
-        let items = page.items.iter().map(convert::cluster).collect();
-        Ok(Page::new(items, page.next))
+        let cluster = |c: wire::Cluster| convert::cluster(&c);
+        self.page_into(w, query, cursor, Op::ClusterList, cluster, |c: &Cluster| {
+            c.id.as_str()
+        })
+        .await
     }
 
     async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
@@ -591,15 +599,17 @@ impl Backend for CloudTowerBackend {
                 VmDiskWhere::new().vm(VmWhere::new().id().eq(v.as_str())),
             ));
         }
-        let page = self
-            .page::<wire::VmVolume>(w, query, cursor, Op::DiskList)
+        let volume = |v: wire::VmVolume| convert::volume(&v);
+        let mut page = self
+            .page_into(w, query, cursor, Op::DiskList, volume, |d: &Disk| {
+                d.id.as_str()
+            })
             .await?;
-        let mut items: Vec<Disk> = page.items.iter().map(convert::volume).collect();
-        self.volume_owners(&mut items)
+        self.volume_owners(&mut page.items)
             .await
             .map_err(|e| e.with_op(Op::DiskList))?;
-        items.retain(|d| query.matches_disk(d));
-        Ok(Page::new(items, page.next).filtered_client_side(query.disk_state.is_some()))
+        page.items.retain(|d| query.matches_disk(d));
+        Ok(page.filtered_client_side(query.disk_state.is_some()))
     }
 
     async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
@@ -697,16 +707,20 @@ impl Backend for CloudTowerBackend {
         if let Some(c) = &query.cluster {
             w = w.clusters(some(ClusterWhere::new().id().eq(c.as_str())));
         }
-        let page = self
-            .page::<wire::ContentLibraryVmTemplate>(w, query, cursor, Op::TemplateList)
+        let template = |t: wire::ContentLibraryVmTemplate| convert::template(&t);
+        let mut page = self
+            .page_into(
+                w,
+                query,
+                cursor,
+                Op::TemplateList,
+                template,
+                |t: &Template| t.id.as_str(),
+            )
             .await?;
-        let items = page
-            .items
-            .iter()
-            .map(convert::template)
-            .filter(|t| query.name.as_ref().is_none_or(|n| n.matches(&t.name)))
-            .collect();
-        Ok(Page::new(items, page.next).filtered_client_side(client_side))
+        page.items
+            .retain(|t| query.name.as_ref().is_none_or(|n| n.matches(&t.name)));
+        Ok(page.filtered_client_side(client_side))
     }
 
     async fn get_template(&self, id: &TemplateId) -> Result<Template> {

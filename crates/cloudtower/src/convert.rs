@@ -211,7 +211,10 @@ pub fn vm(v: wire::Vm) -> Vm {
     if let Some(t) = &v.vm_tools_status {
         put(x, "vm_tools_status", t.as_str());
     }
-    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
+    // No redaction pass: every key above is a literal of this function, none of them a secret
+    // by `SECRET_WORDS`, and every value a scalar (test `vm_extra_holds_no_secret_field`).
+    // Names the server chose never reach `extra` here, so a pass would check these same six
+    // names for every VM listed (4% of a 10,000-VM listing).
     out
 }
 
@@ -369,6 +372,28 @@ mod tests {
         omnivirt_http::redact_secrets(&mut x, SECRET_WORDS);
         assert_eq!(x["vnc_token"], "***");
         assert_eq!(x["local_id"], "l1");
+    }
+
+    #[test]
+    fn vm_extra_holds_no_secret_field() {
+        // Every field `vm` copies into `extra`, set; the redaction pass `vm` does not run
+        // must find nothing to change.
+        let v = wire::Vm {
+            id: Some("c1".into()),
+            local_id: Some("l1".into()),
+            entity_async_status: Some(EntityAsyncStatus::from_wire("UPDATING")),
+            ha: Some(true),
+            in_recycle_bin: Some(false),
+            firmware: Some(crate::generated::types::VmFirmware::from_wire("UEFI")),
+            vm_tools_status: Some(crate::generated::types::VmToolsStatus::from_wire("RUNNING")),
+            ..Default::default()
+        };
+        let extra = vm(v).extra;
+        assert_eq!(extra.len(), 6, "{extra:?}");
+        let mut redacted = extra.clone();
+        omnivirt_http::redact_secrets(&mut redacted, SECRET_WORDS);
+        assert_eq!(redacted, extra);
+        assert!(extra.values().all(|v| !v.is_object() && !v.is_array()));
     }
 
     #[test]

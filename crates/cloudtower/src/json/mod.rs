@@ -28,6 +28,7 @@ pub(crate) use tail::last_item_id;
 use std::fmt;
 
 use serde::Deserialize;
+use serde::de::DeserializeSeed;
 
 /// Why a body did not decode: one line, with the line and column of the input where it was
 /// found when known.
@@ -120,11 +121,22 @@ impl serde::de::Error for Error {
 /// # Ok::<(), omnivirt_cloudtower::json::Error>(())
 /// ```
 pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
+    from_slice_seed(bytes, std::marker::PhantomData::<T>)
+}
+
+/// [`from_slice`] through a seed: what `seed` makes of the document `bytes` (a seed can, for
+/// one, convert the items of an array as they are read instead of collecting them first).
+pub(crate) fn from_slice_seed<'de, S: DeserializeSeed<'de>>(
+    bytes: &'de [u8],
+    seed: S,
+) -> Result<S::Value, Error> {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return serde_json::from_slice(bytes).map_err(|e| Error::new(e.to_string()));
+        let mut d = serde_json::Deserializer::from_slice(bytes);
+        let value = seed.deserialize(&mut d).and_then(|v| d.end().map(|()| v));
+        return value.map_err(|e| Error::new(e.to_string()));
     };
     let mut r = scan::Reader::new(text);
-    let value = T::deserialize(&mut r).map_err(|e| r.fix(e))?;
+    let value = seed.deserialize(&mut r).map_err(|e| r.fix(e))?;
     r.end()?;
     Ok(value)
 }

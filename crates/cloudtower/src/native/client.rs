@@ -1,6 +1,7 @@
 //! The CloudTower client: login, headers, one POST per operation.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -10,7 +11,7 @@ use omnivirt_http::{
     Secret, Session, SharedTransport, Timeouts, TlsOptions, Transport,
 };
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use crate::VENDOR;
 use crate::error::parse_error;
@@ -542,17 +543,28 @@ pub(crate) async fn decode<R: DeserializeOwned>(path: &str, resp: Response) -> R
 
 /// [`decode`] of a body already collected, answered with HTTP `status`.
 pub(crate) fn decode_body<R: DeserializeOwned>(path: &str, status: u16, bytes: &[u8]) -> Result<R> {
+    decode_body_seed(path, status, bytes, PhantomData::<R>)
+}
+
+/// [`decode_body`] through a seed (see [`crate::json::from_slice_seed`]).
+pub(crate) fn decode_body_seed<S, V>(path: &str, status: u16, bytes: &[u8], seed: S) -> Result<V>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V> + Clone,
+{
     if status == 304 || bytes.is_empty() {
         // "Not modified": nothing changed, nothing to decode; `null` decodes into Vec/Option.
-        return serde_json::from_slice(b"[]")
-            .or_else(|_| serde_json::from_slice(b"null"))
+        let empty = |doc: &'static [u8], seed: S| {
+            seed.deserialize(&mut serde_json::Deserializer::from_slice(doc))
+        };
+        return empty(b"[]", seed.clone())
+            .or_else(|_| empty(b"null", seed))
             .map_err(|_| {
                 Error::protocol(format!("{path}: HTTP {status} with an empty body"))
                     .with_vendor(VENDOR)
             });
     }
     // `serde_json`'s values, faster (see `crate::json`).
-    crate::json::from_slice(bytes).map_err(|e| {
+    crate::json::from_slice_seed(bytes, seed).map_err(|e| {
         Error::protocol(format!(
             "{path}: the answer is not what the API describes: {e}"
         ))

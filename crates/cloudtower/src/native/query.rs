@@ -4,10 +4,10 @@ use std::marker::PhantomData;
 
 use futures::stream::BoxStream;
 use omnivirt_core::{Cursor, Error, Op, Page, Result, announce_next_page, paginate};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::client::{CloudTowerClient, decode, decode_body};
+use super::client::{CloudTowerClient, decode, decode_body_seed};
 use super::filter::{
     AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere,
     ElfStoragePolicyWhere, HostWhere, IscsiLunSnapshotWhere, TaskWhere, VdsWhere, VlanWhere,
@@ -378,14 +378,22 @@ impl<T: Resource> Api<T> {
         Ok(c.aggregate.count)
     }
 
-    /// One page of `page_size` objects after `cursor` (an object id), for the uniform backend.
-    pub(crate) async fn page(
+    /// One page of `page_size` objects after `cursor` (an object id), for the uniform backend,
+    /// each object handed to `convert` as it is decoded (the page is never held as a `Vec<T>`:
+    /// a listed VM is five times the size of the neutral one). `id` reads the cursor of the
+    /// next page back from a converted object: the id of the object it was converted from.
+    pub(crate) async fn page_into<U, F>(
         &self,
         query: Query<T::Where>,
         page_size: u32,
         cursor: Option<&Cursor>,
         op: Op,
-    ) -> Result<Page<T>> {
+        convert: F,
+        id: fn(&U) -> &str,
+    ) -> Result<Page<U>>
+    where
+        F: FnMut(T) -> U + Clone,
+    {
         let mut q = query.first(page_size);
         if let Some(c) = cursor {
             q = q.after(c.as_str());
@@ -406,9 +414,10 @@ impl<T: Resource> Api<T> {
                 .flatten()
                 .map(Cursor::new)
         });
-        let items: Vec<T> = decode_body(T::LIST, status, &bytes).map_err(|e| e.with_op(op))?;
+        let seed = EachItem::new(convert, page_size);
+        let items = decode_body_seed(T::LIST, status, &bytes, seed).map_err(|e| e.with_op(op))?;
         let next = (items.len() as u32 >= page_size && page_size > 0)
-            .then(|| items.last().map(|i| Cursor::new(i.id())))
+            .then(|| items.last().map(|i| Cursor::new(id(i))))
             .flatten();
         Ok(Page::new(items, next))
     }
@@ -434,6 +443,69 @@ impl<T: Resource> Api<T> {
                 Ok(Page::new(items, next))
             }
         })
+    }
+}
+
+/// Decodes a JSON array of `T` into a `Vec<U>`, each item converted as soon as it is read.
+struct EachItem<T, F> {
+    convert: F,
+    /// The most items the page can hold: room reserved up front, up to a bound.
+    expected: u32,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T, F: Clone> Clone for EachItem<T, F> {
+    fn clone(&self) -> Self {
+        EachItem::new(self.convert.clone(), self.expected)
+    }
+}
+
+impl<T, F> EachItem<T, F> {
+    /// Room reserved up front is capped: `expected` comes from the caller, not the body.
+    const MAX_RESERVED: u32 = 1024;
+
+    fn new(convert: F, expected: u32) -> Self {
+        EachItem {
+            convert,
+            expected,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'de, T, U, F> DeserializeSeed<'de> for EachItem<T, F>
+where
+    T: serde::Deserialize<'de>,
+    F: FnMut(T) -> U,
+{
+    type Value = Vec<U>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Vec<U>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T, U, F> Visitor<'de> for EachItem<T, F>
+where
+    T: serde::Deserialize<'de>,
+    F: FnMut(T) -> U,
+{
+    type Value = Vec<U>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> std::result::Result<Vec<U>, A::Error> {
+        let room = self.expected.min(Self::MAX_RESERVED) as usize;
+        let mut out = Vec::with_capacity(room);
+        while let Some(item) = seq.next_element::<T>()? {
+            out.push((self.convert)(item));
+        }
+        Ok(out)
     }
 }
 
@@ -501,5 +573,39 @@ impl CloudTowerClient {
     /// ELF storage policy queries.
     pub fn elf_storage_policies(&self) -> Api<ElfStoragePolicy> {
         Api::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::native::client::decode_body_seed;
+
+    fn decode_each(body: &[u8], status: u16, expected: u32) -> Result<Vec<String>> {
+        let seed = EachItem::new(|v: crate::wire::Vm| v.id.unwrap_or_default(), expected);
+        decode_body_seed("get-vms", status, body, seed)
+    }
+
+    #[test]
+    fn each_item_converts_in_order_with_bounded_room() {
+        let got = decode_each(
+            br#"[{"id": "a"}, {"id": "b", "vcpu": 2}, {}]"#,
+            200,
+            u32::MAX,
+        );
+        assert_eq!(got.unwrap(), ["a", "b", ""]);
+        let seed = EachItem::new(|v: crate::wire::Vm| v, u32::MAX);
+        let room = crate::json::from_slice_seed(b"[]", seed).unwrap();
+        assert!(room.capacity() <= 1024, "{}", room.capacity());
+    }
+
+    #[test]
+    fn each_item_reports_a_bad_item_and_empty_bodies() {
+        let err = decode_each(br#"[{"id": "a"}, {"vcpu": "two"}]"#, 200, 10).unwrap_err();
+        assert_eq!(err.kind(), omnivirt_core::ErrorKind::Protocol);
+        assert!(err.to_string().contains("get-vms"), "{err}");
+        assert!(decode_each(b"{}", 200, 10).is_err());
+        assert_eq!(decode_each(b"", 304, 10).unwrap(), Vec::<String>::new());
+        assert_eq!(decode_each(b"", 200, 10).unwrap(), Vec::<String>::new());
     }
 }

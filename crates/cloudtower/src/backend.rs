@@ -327,13 +327,13 @@ impl CloudTowerBackend {
 
     /// [`page`](Self::page), each object converted with `convert` as it is decoded; `id` is the
     /// id of the object a converted one came from.
-    async fn page_into<T: Resource, U>(
+    async fn page_into<T: Resource, U: Send + 'static>(
         &self,
         w: T::Where,
         query: &ListQuery,
         cursor: Option<&Cursor>,
         op: Op,
-        convert: impl FnMut(T) -> U + Clone,
+        convert: impl FnMut(T) -> U + Clone + Send + 'static,
         id: fn(&U) -> &str,
     ) -> Result<Page<U>> {
         let size = query.page_size.unwrap_or(DEFAULT_PAGE);

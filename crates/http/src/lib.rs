@@ -60,6 +60,7 @@
 
 mod auth;
 mod client;
+mod decode;
 mod json_text;
 mod limit;
 mod retry;
@@ -74,6 +75,7 @@ mod transport;
 
 pub use auth::{AuthHook, AuthLayer, Session};
 pub use client::{HyperTransport, HyperTransportBuilder};
+pub use decode::{DECODE_OFF_RUNTIME, DecodeStopped, decode_large};
 pub use json_text::{escape_json_str_body, push_json_str};
 pub use limit::{BodyLimitLayer, DEFAULT_MAX_BODY_SIZE, body_too_large, gunzip_limited};
 pub use retry::{RetryLayer, RetryPolicy, RetryPolicyBuilder, parse_retry_after};

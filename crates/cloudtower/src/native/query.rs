@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use futures::stream::BoxStream;
-use omnivirt_core::{Cursor, Error, Op, Page, Result, announce_next_page, paginate};
+use omnivirt_core::{Cursor, Error, ErrorKind, Op, Page, Result, announce_next_page, paginate};
 use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -392,7 +392,8 @@ impl<T: Resource> Api<T> {
         id: fn(&U) -> &str,
     ) -> Result<Page<U>>
     where
-        F: FnMut(T) -> U + Clone,
+        U: Send + 'static,
+        F: FnMut(T) -> U + Clone + Send + 'static,
     {
         let mut q = query.first(page_size);
         if let Some(c) = cursor {
@@ -415,7 +416,13 @@ impl<T: Resource> Api<T> {
                 .map(Cursor::new)
         });
         let seed = EachItem::new(convert, page_size);
-        let items = decode_body_seed(T::LIST, status, &bytes, seed).map_err(|e| e.with_op(op))?;
+        let items = omnivirt_http::decode_large(bytes.len(), move || {
+            decode_body_seed(T::LIST, status, &bytes, seed)
+        })
+        .await
+        .map_err(|e| Error::new(ErrorKind::Backend, e.to_string()).with_vendor(VENDOR))
+        .and_then(|r| r)
+        .map_err(|e| e.with_op(op))?;
         let next = (items.len() as u32 >= page_size && page_size > 0)
             .then(|| items.last().map(|i| Cursor::new(id(i))))
             .flatten();

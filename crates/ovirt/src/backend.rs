@@ -412,12 +412,13 @@ async fn fetch_page<T: Resource>(
 
 /// Converts every native object in order and keeps those `keep` accepts; the first object
 /// that does not convert is the error.
-fn convert_kept<S, N>(
-    raw: &[S],
-    convert: impl Fn(&S) -> Result<N>,
+fn convert_kept<I: IntoIterator, N>(
+    raw: I,
+    convert: impl Fn(I::Item) -> Result<N>,
     keep: impl Fn(&N) -> bool,
 ) -> Result<Vec<N>> {
-    let mut items = Vec::with_capacity(raw.len());
+    let raw = raw.into_iter();
+    let mut items = Vec::with_capacity(raw.size_hint().0);
     for native in raw {
         let item = convert(native)?;
         if keep(&item) {
@@ -487,7 +488,7 @@ impl Backend for OvirtBackend {
             list = list.follow(VM_FOLLOW);
         }
         let (raw, next) = fetch_page(list, search.text, size, page, Op::VmList).await?;
-        let mut items = convert_kept(&raw, convert::vm, |vm| query.matches_vm(vm))?;
+        let mut items = convert_kept(raw, convert::vm, |vm| query.matches_vm(vm))?;
         if matches!(query.order, Some(o) if o.field == OrderField::Id) {
             items.sort_by(|a, b| a.id.cmp(&b.id));
             if query.order.is_some_and(|o| o.descending) {
@@ -505,7 +506,7 @@ impl Backend for OvirtBackend {
             req = req.follow(VM_FOLLOW);
         }
         let native = req.send().await.map_err(wrap(Op::VmGet))?;
-        convert::vm(&native)
+        convert::vm(native)
     }
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {

@@ -167,14 +167,14 @@ fn put(extra: &mut Extra, k: &str, v: Option<impl Into<Value>>) {
     }
 }
 
-/// oVirt VM -> neutral VM.
-pub fn vm(v: &Vm) -> Result<NVm> {
+/// oVirt VM -> neutral VM. Takes the VM apart (its strings are moved, not copied): a listing
+/// converts every VM it reads once.
+pub fn vm(v: Vm) -> Result<NVm> {
     let raw = v.status.as_ref().map(|s| s.as_str().to_owned());
-    let mut out = NVm::new(
-        need_id(&v.id, "VM")?,
-        v.name.clone().unwrap_or_default(),
-        vm_state(raw.as_deref()),
-    );
+    let Some(id) = v.id else {
+        return Err(Error::protocol("the engine sent a VM without an id").with_vendor(VENDOR));
+    };
+    let mut out = NVm::new(id, v.name.unwrap_or_default(), vm_state(raw.as_deref()));
     out.raw_state = raw;
     out.vcpus = v
         .cpu
@@ -184,13 +184,13 @@ pub fn vm(v: &Vm) -> Result<NVm> {
     out.memory_bytes = v.memory.and_then(|m| u64::try_from(m).ok());
     out.cluster_id = v.cluster.as_ref().and_then(|r| r.id()).map(Into::into);
     out.host_id = v.host.as_ref().and_then(|r| r.id()).map(Into::into);
-    out.description = v.description.clone().filter(|d| !d.is_empty());
+    out.description = v.description.filter(|d| !d.is_empty());
     out.created_at = v.creation_time.as_deref().and_then(rfc3339);
     out.tags = v
         .tags
-        .iter()
+        .into_iter()
         .flatten()
-        .filter_map(|t| t.name.clone())
+        .filter_map(|t| t.name)
         .collect();
     out.ips = v
         .reported_devices
@@ -200,16 +200,16 @@ pub fn vm(v: &Vm) -> Result<NVm> {
         .map(str::to_owned)
         .collect();
     let e = &mut out.extra;
-    put(e, "status_detail", v.status_detail.clone());
+    put(e, "status_detail", v.status_detail);
     put(e, "type", v.r#type.as_ref().map(|t| t.as_str().to_owned()));
-    put(e, "os_type", v.os.as_ref().and_then(|o| o.r#type.clone()));
+    put(e, "os_type", v.os.and_then(|o| o.r#type));
     put(
         e,
         "template_id",
         v.template.as_ref().and_then(|r| r.id().map(str::to_owned)),
     );
-    put(e, "creation_time", v.creation_time.clone());
-    put(e, "fqdn", v.fqdn.clone());
+    put(e, "creation_time", v.creation_time);
+    put(e, "fqdn", v.fqdn);
     put(e, "stateless", v.stateless);
     // No redaction pass: every key above is a literal of this function, none of them a secret
     // by `SECRET_WORDS`, and every value a scalar (test `vm_extra_holds_no_secret_field`).
@@ -617,7 +617,7 @@ mod tests {
                 "nothing was skipped"
             );
             for (w, p) in whole.iter().zip(&part) {
-                assert_eq!(vm(w).unwrap(), vm(p).unwrap());
+                assert_eq!(vm(w.clone()).unwrap(), vm(p.clone()).unwrap());
             }
         }
     }
@@ -634,7 +634,7 @@ mod tests {
         v.creation_time = Some("2026-01-01T00:00:00.000+00:00".into());
         assert!(v.r#type.is_some() && v.template.is_some());
         assert!(v.os.as_ref().is_some_and(|o| o.r#type.is_some()));
-        let extra = vm(&v).unwrap().extra;
+        let extra = vm(v).unwrap().extra;
         assert_eq!(extra.len(), 7, "{extra:?}");
         let mut redacted = extra.clone();
         omnivirt_http::redact_secrets(&mut redacted, SECRET_WORDS);
@@ -789,7 +789,7 @@ mod tests {
 
     #[test]
     fn objects_without_id_are_protocol_errors() {
-        let e = vm(&Vm::default()).unwrap_err();
+        let e = vm(Vm::default()).unwrap_err();
         assert_eq!(e.kind(), omnivirt_core::ErrorKind::Protocol);
     }
 }

@@ -25,7 +25,10 @@ fn to_json<T: serde::Serialize>(v: &T) -> Value {
 fn vms_list_v4() {
     let vms = Vm::list_from_xml(&sample("vms-list-v4.xml")).unwrap();
     assert_eq!(vms.len(), 2);
-    let model: Vec<_> = vms.iter().map(|v| convert::vm(v).unwrap()).collect();
+    let model: Vec<_> = vms
+        .iter()
+        .map(|v| convert::vm(v.clone()).unwrap())
+        .collect();
     insta::assert_json_snapshot!(
         "vms_list_v4",
         json!({"native": to_json(&vms), "model": to_json(&model)})
@@ -43,7 +46,7 @@ fn vm_v4_links_actions_and_model() {
         Some("/ovirt-engine/api/vms/0d37ca3b-cdbc-4b78-b0b9-7cd71ddc7e35/diskattachments")
     );
     assert_eq!(vm.links.len(), 16);
-    let model = convert::vm(&vm).unwrap();
+    let model = convert::vm(vm.clone()).unwrap();
     assert_eq!(model.vcpus, Some(8));
     assert_eq!(model.memory_bytes, Some(1 << 30));
     insta::assert_json_snapshot!(
@@ -55,7 +58,7 @@ fn vm_v4_links_actions_and_model() {
 #[test]
 fn vm_all_content_v4() {
     let vm = Vm::from_xml(&sample("vm-all-content-v4.xml")).unwrap();
-    let model = convert::vm(&vm).unwrap();
+    let model = convert::vm(vm.clone()).unwrap();
     insta::assert_json_snapshot!(
         "vm_all_content_v4",
         json!({"native": to_json(&vm), "model": to_json(&model)})
@@ -76,7 +79,7 @@ fn vm_v36_reads_into_the_same_types() {
     let boot = os.boot.as_ref().and_then(|b| b.devices.clone());
     assert_eq!(boot, Some(vec![BootDevice::Hd]));
     assert!(vm.link("disks").is_some(), "3.x VMs link `disks`");
-    let model = convert::vm(&vm).unwrap();
+    let model = convert::vm(vm.clone()).unwrap();
     assert_eq!(model.state, omnivirt_core::VmState::Stopped);
     insta::assert_json_snapshot!(
         "vm_v36",

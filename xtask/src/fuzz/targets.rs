@@ -312,7 +312,7 @@ fn ovirt_vm(input: &[u8]) {
     let Ok(part) = part else {
         panic!("a list read whole does not read in part");
     };
-    for (w, p) in whole.iter().zip(&part) {
+    for (w, p) in whole.into_iter().zip(part) {
         if let (Ok(a), Ok(b)) = (
             omnivirt_ovirt::convert::vm(w),
             omnivirt_ovirt::convert::vm(p),

@@ -61,7 +61,7 @@ impl OvirtBackend {
                 .send()
                 .await
                 .map_err(wrap(Op::VmGetBatch))?;
-            out.extend(convert_kept(&raw, convert::vm, |vm| {
+            out.extend(convert_kept(raw, convert::vm, |vm| {
                 chunk.contains(&vm.id.as_str())
             })?);
         }

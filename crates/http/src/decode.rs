@@ -30,11 +30,12 @@ impl std::error::Error for DecodeStopped {}
 /// A panic in `decode` is resumed in the caller, as if it had run here.
 ///
 /// ```
-/// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// let rt = tokio::runtime::Builder::new_current_thread().build()?;
 /// let small = rt.block_on(omnivirt_http::decode_large(3, || "abc".len()));
 /// assert_eq!(small, Ok(3));
 /// let large = rt.block_on(omnivirt_http::decode_large(1 << 20, || 42));
 /// assert_eq!(large, Ok(42));
+/// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn decode_large<R, F>(len: usize, decode: F) -> Result<R, DecodeStopped>
 where

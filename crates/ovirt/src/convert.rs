@@ -155,8 +155,8 @@ pub fn task_state(raw: Option<&str>) -> TaskState {
     lookup(JOB_STATES, raw, TaskState::Unknown)
 }
 
-fn need_id(id: &Option<String>, what: &str) -> Result<String> {
-    id.clone().ok_or_else(|| {
+fn need_id(id: Option<String>, what: &str) -> Result<String> {
+    id.ok_or_else(|| {
         Error::protocol(format!("the engine sent a {what} without an id")).with_vendor(VENDOR)
     })
 }
@@ -171,9 +171,7 @@ fn put(extra: &mut Extra, k: &str, v: Option<impl Into<Value>>) {
 /// converts every VM it reads once.
 pub fn vm(v: Vm) -> Result<NVm> {
     let raw = v.status.as_ref().map(|s| s.as_str().to_owned());
-    let Some(id) = v.id else {
-        return Err(Error::protocol("the engine sent a VM without an id").with_vendor(VENDOR));
-    };
+    let id = need_id(v.id, "VM")?;
     let mut out = NVm::new(id, v.name.unwrap_or_default(), vm_state(raw.as_deref()));
     out.raw_state = raw;
     out.vcpus = v
@@ -259,7 +257,7 @@ pub const SECRET_WORDS: &[&str] = &[
 pub fn host(h: &Host) -> Result<NHost> {
     let raw = h.status.as_ref().map(|s| s.as_str().to_owned());
     let mut out = NHost::new(
-        need_id(&h.id, "host")?,
+        need_id(h.id.clone(), "host")?,
         h.name.clone().unwrap_or_default(),
         host_state(raw.as_deref()),
     );
@@ -299,7 +297,7 @@ pub fn host(h: &Host) -> Result<NHost> {
 /// oVirt cluster -> neutral cluster (oVirt clusters have no status: `Ok`).
 pub fn cluster(c: &Cluster) -> Result<NCluster> {
     let mut out = NCluster::new(
-        need_id(&c.id, "cluster")?,
+        need_id(c.id.clone(), "cluster")?,
         c.name.clone().unwrap_or_default(),
     );
     out.state = ClusterState::Ok;
@@ -329,7 +327,11 @@ pub fn disk(d: &Disk) -> Result<NDisk> {
         .clone()
         .or_else(|| d.alias.clone())
         .unwrap_or_default();
-    let mut out = NDisk::new(need_id(&d.id, "disk")?, name, disk_state(raw.as_deref()));
+    let mut out = NDisk::new(
+        need_id(d.id.clone(), "disk")?,
+        name,
+        disk_state(raw.as_deref()),
+    );
     out.raw_state = raw;
     out.size_bytes = d.provisioned_size.and_then(|s| u64::try_from(s).ok());
     out.vm_id =
@@ -365,7 +367,7 @@ pub fn disk(d: &Disk) -> Result<NDisk> {
 pub fn task(j: &Job) -> Result<Task> {
     let raw = j.status.as_ref().map(|s| s.as_str().to_owned());
     let state = task_state(raw.as_deref());
-    let mut out = Task::new(need_id(&j.id, "job")?, state);
+    let mut out = Task::new(need_id(j.id.clone(), "job")?, state);
     out.raw_state = raw;
     out.name = j.description.clone();
     if state == TaskState::Succeeded {
@@ -391,7 +393,7 @@ pub fn task(j: &Job) -> Result<Task> {
 /// a template's disks in the template: `size_bytes` stays empty.
 pub fn template(t: &Template) -> Result<NTemplate> {
     let mut out = NTemplate::new(
-        need_id(&t.id, "template")?,
+        need_id(t.id.clone(), "template")?,
         t.name.clone().unwrap_or_default(),
         TemplateKind::Template,
     );
@@ -449,7 +451,7 @@ pub(crate) fn guest_addresses(d: &ReportedDevice) -> impl Iterator<Item = &str> 
 /// The engine manages no addresses for a network: `cidr` stays empty.
 pub fn network(n: &Network) -> Result<NNetwork> {
     let mut out = NNetwork::new(
-        need_id(&n.id, "network")?,
+        need_id(n.id.clone(), "network")?,
         n.name.clone().unwrap_or_default(),
     );
     out.vlan = n
@@ -502,7 +504,7 @@ pub fn storage_pool(s: &StorageDomain) -> Result<StoragePool> {
     }
     let state = storage_state(status, external, !dcs.is_empty());
     let mut out = StoragePool::new(
-        need_id(&s.id, "storage domain")?,
+        need_id(s.id.clone(), "storage domain")?,
         s.name.clone().unwrap_or_default(),
         state,
     );

@@ -28,7 +28,7 @@ pub fn snapshot(s: &Snapshot, vm: &VmId) -> Result<NSnapshot> {
     let raw = s.snapshot_status.as_ref().map(|x| x.as_str().to_owned());
     let state = lookup(SNAPSHOT_STATES, raw.as_deref(), SnapshotState::Unknown);
     let mut out = NSnapshot::new(
-        need_id(&s.id, "snapshot")?,
+        need_id(s.id.clone(), "snapshot")?,
         vm.clone(),
         s.description.clone().unwrap_or_default(),
         state,
@@ -55,7 +55,7 @@ pub fn event(e: &Event) -> Result<NEvent> {
         .and_then(time::normalize)
         .unwrap_or_default();
     let mut out = NEvent::new(
-        need_id(&e.id, "event")?,
+        need_id(e.id.clone(), "event")?,
         when,
         severity,
         e.description.clone().unwrap_or_default(),

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures::stream::StreamExt;
 use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, Uri};
@@ -422,7 +422,8 @@ impl BodyReader {
 
     /// Collects up to `limit` bytes; if the body is longer, hands the rest over as a stream.
     async fn read_up_to(mut self, limit: usize, expected: usize) -> Result<Body> {
-        let mut buf = BytesMut::with_capacity(expected);
+        // A large body goes into a buffer a decoder gave back (`recycle`) when there is one.
+        let mut buf = crate::pool::take(expected);
         while let Some(chunk) = self.next_chunk().await {
             let chunk = chunk?;
             buf.extend_from_slice(&chunk);

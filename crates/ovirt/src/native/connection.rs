@@ -282,7 +282,10 @@ impl Connection {
         let raw = self
             .expect_xml(method, path, query, headers, body, op)
             .await?;
-        decode(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+        let decoded = decode(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op));
+        // Read into again by a later answer (a listing's next page).
+        omnivirt_http::recycle(raw.body);
+        decoded
     }
 
     pub(crate) async fn get<T: Resource>(

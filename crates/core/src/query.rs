@@ -416,6 +416,16 @@ where
             mut seen,
             listed,
         } = st?;
+        let next = match next {
+            // The first page of an unlimited listing is fetched like the ones after it, so it
+            // can announce its successor while it is decoded.
+            NextPage::Cursor(None)
+                if listed == 0 && matches!(ahead, Some(Ahead { limit: None })) =>
+            {
+                pager.start_first()
+            }
+            other => other,
+        };
         let page = match next.get(&pager).await {
             Ok(page) => page,
             Err(e) => return Some((emit(Vec::new(), Some(Err(e))), None)),
@@ -756,8 +766,11 @@ mod tests {
         assert_eq!(got.first().map(String::as_str), Some("0a"));
         assert_eq!(got.last().map(String::as_str), Some("3b"));
         let log = log.lock().unwrap().clone();
-        // The first page is nobody's guess: its announcement is not asked for.
-        assert!(!log.contains(&"call 0".to_string()), "{log:?}");
+        // The first page, too, names its successor before it is done.
+        assert!(
+            position(&log, "ask 1") < position(&log, "done 0"),
+            "{log:?}"
+        );
         assert!(
             position(&log, "ask 2") < position(&log, "done 1"),
             "{log:?}"

@@ -23,7 +23,7 @@ mod de;
 mod scan;
 mod tail;
 
-pub(crate) use tail::last_item_id;
+pub(crate) use tail::last_item;
 
 use std::fmt;
 

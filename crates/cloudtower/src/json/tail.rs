@@ -8,9 +8,11 @@
 //! and it never reads past either end. The caller treats the answer as a guess that the
 //! decoded page confirms.
 
-/// The `"id"` string of the last object in the JSON array `text`, or `None` when the array is
-/// empty, its last item is not an object with a string id, or the text is not an array.
-pub(crate) fn last_item_id(text: &[u8]) -> Option<String> {
+/// The `"id"` string of the last object in the JSON array `text` and where its `"id"` key
+/// starts, or `None` when the array is empty, its last item is not an object with a string id,
+/// or the text is not an array. From that key to the end is about the size of one item when
+/// the id comes first, as it does in every object a tower sends.
+pub(crate) fn last_item(text: &[u8]) -> Option<(String, usize)> {
     let mut at = skip_space_back(text, text.len());
     if at == 0 || text[at - 1] != b']' {
         return None;
@@ -33,7 +35,7 @@ pub(crate) fn last_item_id(text: &[u8]) -> Option<String> {
                     if let Some(v) = value_at.take() {
                         // A key: the string just before a colon.
                         if &text[open + 1..i] == b"id" {
-                            return string_at(text, v);
+                            return string_at(text, v).map(|id| (id, open));
                         }
                     }
                 }
@@ -102,10 +104,21 @@ fn skip_space_back(text: &[u8], mut at: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::last_item_id;
+    use super::last_item;
+
+    fn last_item_id(text: &[u8]) -> Option<String> {
+        last_item(text).map(|(id, _)| id)
+    }
 
     fn id(s: &str) -> Option<String> {
         last_item_id(s.as_bytes())
+    }
+
+    #[test]
+    fn the_key_of_the_last_id_is_where_the_last_item_starts() {
+        let page = r#"[{"id":"a","x":1}, {"id":"b","x":22}]"#;
+        let (id, at) = last_item(page.as_bytes()).unwrap();
+        assert_eq!((id.as_str(), &page[at..]), ("b", r#""id":"b","x":22}]"#));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::filter::{
 };
 use crate::VENDOR;
 use crate::generated::types::{ElfStoragePolicy, Vds, Vlan};
-use crate::json::last_item_id;
+use crate::json::last_item;
 use crate::wire::{
     Alert, Cluster, Connection, ContentLibraryVmTemplate, Datacenter, Host, IscsiLunSnapshot,
     PhysicalDisk, Task, Vm, VmDisk, VmNic, VmSnapshot, VmVolume,
@@ -409,15 +409,13 @@ impl<T: Resource> Api<T> {
         let bytes = resp.bytes().await.map_err(|e| e.with_op(op))?;
         // The next page starts after this page's last id: a listing fetching ahead can ask
         // for it now, while this page is decoded (a guess the decoded page confirms).
-        announce_next_page(|| {
-            (page_size > 0)
-                .then(|| last_item_id(&bytes))
-                .flatten()
-                .map(Cursor::new)
-        });
+        announce_next_page(|| announced_successor(&bytes, page_size));
         let seed = EachItem::new(convert, page_size);
         let items = omnivirt_http::decode_large(bytes.len(), move || {
-            decode_body_seed(T::LIST, status, &bytes, seed)
+            let items = decode_body_seed(T::LIST, status, &bytes, seed);
+            // Read into again by the next page (no fresh memory to fault in per page).
+            omnivirt_http::recycle(bytes);
+            items
         })
         .await
         .map_err(|e| Error::new(ErrorKind::Backend, e.to_string()).with_vendor(VENDOR))
@@ -451,6 +449,17 @@ impl<T: Resource> Api<T> {
             }
         })
     }
+}
+
+/// The cursor of the page after `body` (a page asked for `page_size` items), read from the
+/// end of the text, when the page looks full. A page of fewer items is the last one, so a short
+/// listing would only double its requests by asking past it; the size of the last item tells
+/// roughly how many the page holds, and a page under half full announces nothing.
+fn announced_successor(body: &[u8], page_size: u32) -> Option<Cursor> {
+    let (id, at) = last_item(body).filter(|_| page_size > 0)?;
+    let item = body.len() - at;
+    let full_enough = body.len() >= item.saturating_mul(page_size as usize) / 2;
+    full_enough.then(|| Cursor::new(id))
 }
 
 /// Decodes a JSON array of `T` into a `Vec<U>`, each item converted as soon as it is read.
@@ -614,5 +623,33 @@ mod tests {
         assert!(decode_each(b"{}", 200, 10).is_err());
         assert_eq!(decode_each(b"", 304, 10).unwrap(), Vec::<String>::new());
         assert_eq!(decode_each(b"", 200, 10).unwrap(), Vec::<String>::new());
+    }
+
+    fn page(n: usize) -> Vec<u8> {
+        let items: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"id":"vm-{i}","name":"a VM with a name","vcpu":{i}}}"#))
+            .collect();
+        format!("[{}]", items.join(",")).into_bytes()
+    }
+
+    fn next(n: usize, page_size: u32) -> Option<String> {
+        announced_successor(&page(n), page_size).map(|c| c.as_str().to_owned())
+    }
+
+    #[test]
+    fn a_page_at_least_half_full_names_its_last_id_as_the_next_cursor() {
+        assert_eq!(next(500, 500).as_deref(), Some("vm-499"));
+        assert_eq!(next(4, 4).as_deref(), Some("vm-3"));
+        assert_eq!(next(1, 1).as_deref(), Some("vm-0"));
+        assert_eq!(next(250, 500).as_deref(), Some("vm-249"));
+    }
+
+    #[test]
+    fn a_short_page_is_taken_for_the_last_and_names_nothing() {
+        assert_eq!(next(1, 4), None);
+        assert_eq!(next(50, 500), None);
+        assert_eq!(next(0, 500), None);
+        // No page size asked for: nothing to tell.
+        assert_eq!(next(3, 0), None);
     }
 }

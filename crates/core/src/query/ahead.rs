@@ -159,7 +159,16 @@ where
     /// Starts fetching `cursor` now when a runtime is there, else leaves it for later. With
     /// `listen`, the page may announce its successor (see [`announce_next_page`]).
     pub(super) fn start(&self, cursor: Cursor, listen: bool) -> NextPage<T> {
-        start(&self.0, &mut lock(&self.0), cursor, listen)
+        start(&self.0, &mut lock(&self.0), Some(cursor), listen)
+    }
+
+    /// Starts the first page as the page the walk reads next, so that it, too, can announce
+    /// its successor while it is read (see [`announce_next_page`]); left for later without a
+    /// runtime.
+    pub(super) fn start_first(&self) -> NextPage<T> {
+        let first = start(&self.0, &mut lock(&self.0), None, true);
+        self.promote(&first);
+        first
     }
 
     /// The page started early, if any, leaving none.
@@ -171,7 +180,7 @@ where
     pub(super) fn start_early(&self, cursor: Cursor) {
         let mut s = lock(&self.0);
         if s.early.0.is_none() {
-            let page = start(&self.0, &mut s, cursor.clone(), true);
+            let page = start(&self.0, &mut s, Some(cursor.clone()), true);
             s.early = Early(Some((cursor, page)));
         }
     }
@@ -185,7 +194,7 @@ where
         s.next = *id;
         match s.pending.take() {
             Some((from, cursor)) if from == *id && s.early.0.is_none() => {
-                let page = start(&self.0, &mut s, cursor.clone(), true);
+                let page = start(&self.0, &mut s, Some(cursor.clone()), true);
                 s.early = Early(Some((cursor, page)));
             }
             other => s.pending = other,
@@ -203,7 +212,7 @@ fn lock<T, F>(shared: &Mutex<Shared<T, F>>) -> MutexGuard<'_, Shared<T, F>> {
 fn start<T, F, Fut>(
     shared: &Arc<Mutex<Shared<T, F>>>,
     s: &mut Shared<T, F>,
-    cursor: Cursor,
+    cursor: Option<Cursor>,
     listen: bool,
 ) -> NextPage<T>
 where
@@ -212,11 +221,11 @@ where
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
     let Ok(rt) = tokio::runtime::Handle::try_current() else {
-        return NextPage::Cursor(Some(cursor));
+        return NextPage::Cursor(cursor);
     };
     s.count += 1;
     let id = s.count;
-    let fut = (s.fetch)(Some(cursor));
+    let fut = (s.fetch)(cursor);
     let handle = if listen {
         let weak = Arc::downgrade(shared);
         let tell: Tell = Box::new(move |c| announced(&weak, id, c));
@@ -245,7 +254,7 @@ where
     if s.next != id {
         s.pending = Some((id, cursor));
     } else if s.early.0.is_none() {
-        let page = start(&shared, &mut s, cursor.clone(), true);
+        let page = start(&shared, &mut s, Some(cursor.clone()), true);
         s.early = Early(Some((cursor, page)));
     }
 }

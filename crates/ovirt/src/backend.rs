@@ -400,12 +400,11 @@ async fn fetch_page<T: Resource>(
     page: u64,
     op: Op,
 ) -> Result<(Vec<T>, Option<Cursor>)> {
-    let raw = list
-        .search(search)
-        .max(size)
-        .send()
-        .await
-        .map_err(wrap(op))?;
+    let mut list = list.search(search).max(size);
+    if let Some(next) = page.checked_add(1) {
+        list = list.announce_if_full(size, Cursor::new(next.to_string()));
+    }
+    let raw = list.send().await.map_err(wrap(op))?;
     let next = next_cursor(raw.len(), size, page);
     Ok((raw, next))
 }

@@ -288,6 +288,7 @@ impl<T: Resource> CollectionService<T> {
             query: Vec::new(),
             headers: Vec::new(),
             only: None,
+            next_if_full: None,
             _t: PhantomData,
         }
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use futures::stream::{self, BoxStream, StreamExt};
-use omnivirt_core::{Op, Result};
+use omnivirt_core::{Cursor, Op, Result};
 
 use super::{Params, op_get, op_list, set};
 use crate::native::connection::Connection;
@@ -20,6 +20,8 @@ pub struct ListRequest<T> {
     pub(super) query: Params,
     pub(super) headers: Params,
     pub(super) only: Option<fn(&[u8]) -> bool>,
+    /// The page size asked for and the next page's cursor, announced when the answer looks full.
+    pub(super) next_if_full: Option<(u32, Cursor)>,
     pub(super) _t: PhantomData<fn() -> T>,
 }
 
@@ -99,6 +101,14 @@ impl<T: Resource> ListRequest<T> {
         self
     }
 
+    /// For a listing walking pages (`omnivirt_core::announce_next_page`): when the answer
+    /// holds at least `page_size` objects, judged from the raw text before it is decoded,
+    /// `next` is announced as the page to fetch next, so it is asked for while this one decodes.
+    pub(crate) fn announce_if_full(mut self, page_size: u32, next: Cursor) -> Self {
+        self.next_if_full = Some((page_size, next));
+        self
+    }
+
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<T>> {
         self.conn
@@ -108,6 +118,7 @@ impl<T: Resource> ListRequest<T> {
                 &self.headers,
                 op_list::<T>(),
                 self.only,
+                self.next_if_full,
             )
             .await
     }
@@ -156,6 +167,7 @@ impl<T: Resource> ListRequest<T> {
                             &st.req.headers,
                             op_list::<T>(),
                             st.req.only,
+                            None,
                         )
                         .await
                     {

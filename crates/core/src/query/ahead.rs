@@ -19,9 +19,9 @@ tokio::task_local! {
 /// is decoded, so the listing can ask for it while this one is still being read.
 ///
 /// For backends that page by a cursor found in the page itself (the id of its last item) and
-/// can find it cheaply in the raw answer. `cursor` is called only when a listing listens (a
-/// page fetched ahead by an unlimited listing); it may return `None` when the answer gives no
-/// cursor. An announcement is a guess the page can still contradict: when the decoded page
+/// can find it cheaply in the raw answer, or that can tell from the raw answer that a page is
+/// full. `cursor` is called only when a listing listens (any page of an unlimited listing, the
+/// first included); it may return `None` when the answer gives no cursor. An announcement is a guess the page can still contradict: when the decoded page
 /// names another cursor (or none), the page started on the guess is left to finish and its
 /// answer never used. Outside such a listing, or once announced, it does nothing.
 ///

@@ -3,5 +3,6 @@
 pub mod connection;
 pub mod filter;
 pub mod services;
+mod sso;
 pub mod typed;
 pub mod types;

@@ -453,21 +453,14 @@ fn with_op(e: Error, op: Option<Op>) -> Error {
 /// (a listing then asks for one page past its end, whose answer is empty); an object written
 /// without attributes is not counted, but an engine writes every listed one with its `href`.
 fn looks_full(body: &[u8], tag: &str, size: u32) -> bool {
-    if size == 0 {
+    let needle = format!("<{tag} ");
+    let Some(last) = (size as usize).checked_sub(1) else {
         return false;
-    }
-    let mut needle = Vec::with_capacity(tag.len() + 2);
-    needle.push(b'<');
-    needle.extend_from_slice(tag.as_bytes());
-    needle.push(b' ');
-    let mut found = 0u32;
-    for _ in memchr::memmem::find_iter(body, &needle) {
-        found += 1;
-        if found >= size {
-            return true;
-        }
-    }
-    false
+    };
+    // The `size`-th start tag, if there is one (the search stops there).
+    memchr::memmem::find_iter(body, needle.as_bytes())
+        .nth(last)
+        .is_some()
 }
 
 async fn read_raw(

@@ -26,6 +26,21 @@ pub async fn listing_paginates(t: &Target) -> CaseResult {
     ensure(page.next.is_some(), || {
         "inventory has more than 5 VMs but no next cursor".into()
     })?;
+    // A limit with no page size asks the server for that many (`ListQuery::request_size`), not
+    // for a default page of hundreds.
+    let limited = t
+        .client
+        .vms()
+        .page(&ListQuery::new().limit(2), None)
+        .await
+        .map_err(at("page for limit 2"))?;
+    ensure(limited.items.len() <= 2 && limited.next.is_some(), || {
+        format!(
+            "the page for limit 2 held {} VMs (next cursor: {})",
+            limited.items.len(),
+            limited.next.is_some()
+        )
+    })?;
     let all = vms_in(t, ListQuery::new().page_size(5))
         .await
         .map_err(at("paged list"))?;

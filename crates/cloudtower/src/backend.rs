@@ -314,29 +314,32 @@ impl CloudTowerBackend {
         VmWhere::new().id().eq(id.as_str())
     }
 
-    /// One page of the objects matching `w`, ordered and sized as `query` asks.
+    /// One page of the objects matching `w`, ordered and sized as `query` asks;
+    /// `client_side` says some filter of `query` is not in `w` (see
+    /// [`ListQuery::request_size`]).
     async fn page<T: Resource>(
         &self,
-        w: T::Where,
+        (w, client_side): (T::Where, bool),
         query: &ListQuery,
         cursor: Option<&Cursor>,
         op: Op,
     ) -> Result<Page<T>> {
-        self.page_into(w, query, cursor, op, |t| t, T::id).await
+        self.page_into((w, client_side), query, cursor, op, |t| t, T::id)
+            .await
     }
 
     /// [`page`](Self::page), each object converted with `convert` as it is decoded; `id` is the
     /// id of the object a converted one came from.
     async fn page_into<T: Resource, U: Send + 'static>(
         &self,
-        w: T::Where,
+        (w, client_side): (T::Where, bool),
         query: &ListQuery,
         cursor: Option<&Cursor>,
         op: Op,
         convert: impl FnMut(T) -> U + Clone + Send + 'static,
         id: fn(&U) -> &str,
     ) -> Result<Page<U>> {
-        let size = query.page_size.unwrap_or(DEFAULT_PAGE);
+        let size = query.request_size(DEFAULT_PAGE, client_side);
         Api::<T>::new(self.client.clone())
             .page_into(order(Query::new(w), query), size, cursor, op, convert, id)
             .await
@@ -433,7 +436,14 @@ impl Backend for CloudTowerBackend {
         // Only the fields the conversion reads are decoded (`convert::ListedVm`).
         let listed = |v: convert::ListedVm| convert::vm(v.0);
         let mut page = self
-            .page_into(w, query, cursor, Op::VmList, listed, |v: &Vm| v.id.as_str())
+            .page_into(
+                (w, client_side),
+                query,
+                cursor,
+                Op::VmList,
+                listed,
+                |v: &Vm| v.id.as_str(),
+            )
             .await?;
         page.items.retain(|v| query.matches_vm(v));
         Ok(page.filtered_client_side(client_side))
@@ -552,18 +562,24 @@ impl Backend for CloudTowerBackend {
     }
 
     async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
-        let (mut w, _) = by_name(HostWhere::new(), query, HostWhere::name);
+        let (mut w, by_client) = by_name(HostWhere::new(), query, HostWhere::name);
         if let Some(c) = &query.cluster {
             w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
         }
+        let client_side = by_client || query.host_state.is_some();
         let host = |h: wire::Host| convert::host(&h);
         let mut page = self
-            .page_into(w, query, cursor, Op::HostList, host, |h: &Host| {
-                h.id.as_str()
-            })
+            .page_into(
+                (w, client_side),
+                query,
+                cursor,
+                Op::HostList,
+                host,
+                |h: &Host| h.id.as_str(),
+            )
             .await?;
         page.items.retain(|h| query.matches_host(h));
-        Ok(page.filtered_client_side(query.host_state.is_some()))
+        Ok(page.filtered_client_side(client_side))
     }
 
     async fn get_host(&self, id: &HostId) -> Result<Host> {
@@ -576,12 +592,21 @@ impl Backend for CloudTowerBackend {
         query: &ListQuery,
         cursor: Option<&Cursor>,
     ) -> Result<Page<Cluster>> {
-        let (w, _) = by_name(ClusterWhere::new(), query, ClusterWhere::name);
+        let (w, client_side) = by_name(ClusterWhere::new(), query, ClusterWhere::name);
         let cluster = |c: wire::Cluster| convert::cluster(&c);
-        self.page_into(w, query, cursor, Op::ClusterList, cluster, |c: &Cluster| {
-            c.id.as_str()
-        })
-        .await
+        let mut page = self
+            .page_into(
+                (w, client_side),
+                query,
+                cursor,
+                Op::ClusterList,
+                cluster,
+                |c: &Cluster| c.id.as_str(),
+            )
+            .await?;
+        page.items
+            .retain(|c| query.name.as_ref().is_none_or(|n| n.matches(&c.name)));
+        Ok(page.filtered_client_side(client_side))
     }
 
     async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
@@ -590,7 +615,7 @@ impl Backend for CloudTowerBackend {
     }
 
     async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
-        let (mut w, _) = by_name(VmVolumeWhere::new(), query, VmVolumeWhere::name);
+        let (mut w, by_client) = by_name(VmVolumeWhere::new(), query, VmVolumeWhere::name);
         if let Some(c) = &query.cluster {
             w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
         }
@@ -599,17 +624,23 @@ impl Backend for CloudTowerBackend {
                 VmDiskWhere::new().vm(VmWhere::new().id().eq(v.as_str())),
             ));
         }
+        let client_side = by_client || query.disk_state.is_some();
         let volume = |v: wire::VmVolume| convert::volume(&v);
         let mut page = self
-            .page_into(w, query, cursor, Op::DiskList, volume, |d: &Disk| {
-                d.id.as_str()
-            })
+            .page_into(
+                (w, client_side),
+                query,
+                cursor,
+                Op::DiskList,
+                volume,
+                |d: &Disk| d.id.as_str(),
+            )
             .await?;
         self.volume_owners(&mut page.items)
             .await
             .map_err(|e| e.with_op(Op::DiskList))?;
         page.items.retain(|d| query.matches_disk(d));
-        Ok(page.filtered_client_side(query.disk_state.is_some()))
+        Ok(page.filtered_client_side(client_side))
     }
 
     async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
@@ -710,7 +741,7 @@ impl Backend for CloudTowerBackend {
         let template = |t: wire::ContentLibraryVmTemplate| convert::template(&t);
         let mut page = self
             .page_into(
-                w,
+                (w, client_side),
                 query,
                 cursor,
                 Op::TemplateList,
@@ -738,7 +769,9 @@ impl Backend for CloudTowerBackend {
         if let Some(c) = &query.cluster {
             w = w.vds(VdsWhere::new().cluster(ClusterWhere::new().id().eq(c.as_str())));
         }
-        let page = self.page::<Vlan>(w, query, cursor, Op::NetworkList).await?;
+        let page = self
+            .page::<Vlan>((w, client_side), query, cursor, Op::NetworkList)
+            .await?;
         let items = self
             .networks(&page.items, Op::NetworkList)
             .await?
@@ -772,7 +805,7 @@ impl Backend for CloudTowerBackend {
             w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
         }
         let page = self
-            .page::<ElfStoragePolicy>(w, query, cursor, Op::StorageList)
+            .page::<ElfStoragePolicy>((w, client_side), query, cursor, Op::StorageList)
             .await?;
         let items = self
             .pools(&page.items, Op::StorageList)

@@ -156,6 +156,32 @@ impl ListQuery {
         self
     }
 
+    /// The page size a backend asks its server for: [`page_size`](Self::page_size) when the
+    /// caller gave one; else the backend's `default`, or the [`limit`](Self::limit) when that
+    /// is smaller and the server applies every filter (`client_side` false), so a listing of
+    /// the first 5 VMs asks for 5, not for a default page of hundreds. When some filter runs on
+    /// the client, a page of `limit` items may hold fewer matches, so the default is kept.
+    /// Backends clamp the answer to what their server accepts.
+    ///
+    /// ```
+    /// use omnivirt_core::ListQuery;
+    ///
+    /// assert_eq!(ListQuery::new().request_size(500, false), 500);
+    /// assert_eq!(ListQuery::new().limit(5).request_size(500, false), 5);
+    /// assert_eq!(ListQuery::new().limit(5).request_size(500, true), 500);
+    /// assert_eq!(ListQuery::new().limit(5000).request_size(500, false), 500);
+    /// assert_eq!(ListQuery::new().limit(5).page_size(50).request_size(500, false), 50);
+    /// ```
+    pub fn request_size(&self, default: u32, client_side: bool) -> u32 {
+        match (self.page_size, self.limit) {
+            (Some(n), _) => n,
+            (None, Some(limit)) if !client_side => u32::try_from(limit)
+                .unwrap_or(u32::MAX)
+                .clamp(1, default.max(1)),
+            _ => default,
+        }
+    }
+
     /// Ordering.
     pub fn order_by(mut self, field: OrderField, descending: bool) -> Self {
         self.order = Some(Order { field, descending });

@@ -366,8 +366,10 @@ fn simple_search(query: &ListQuery, page: u64) -> String {
         .to_owned()
 }
 
-fn page_size(query: &ListQuery) -> u32 {
-    query.page_size.unwrap_or(DEFAULT_PAGE).clamp(1, 1000)
+/// The page size to ask for (see [`ListQuery::request_size`]); `client_side` says some filter
+/// of `query` is not in the search.
+fn page_size(query: &ListQuery, client_side: bool) -> u32 {
+    query.request_size(DEFAULT_PAGE, client_side).clamp(1, 1000)
 }
 
 fn next_cursor(raw_len: usize, size: u32, page: u64) -> Option<Cursor> {
@@ -477,8 +479,8 @@ impl Backend for OvirtBackend {
 
     async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
         let page = page_of(cursor)?;
-        let size = page_size(query);
         let search = vm_search(query, page);
+        let size = page_size(query, search.client_side);
         // Only what the neutral VM shows is decoded.
         let mut list = self.conn.system().vms().list().only(convert::vm_fields);
         // Addresses and tags inline: one query per page still, so a listing shows what a get
@@ -559,12 +561,12 @@ impl Backend for OvirtBackend {
 
     async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
         let page = page_of(cursor)?;
-        let size = page_size(query);
+        let cs = query.cluster.is_some() || query.host_state.is_some();
+        let size = page_size(query, cs);
         let list = self.conn.system().hosts().list();
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::HostList).await?;
         let items = convert_kept(&raw, convert::host, |h| query.matches_host(h))?;
-        let cs = query.cluster.is_some() || query.host_state.is_some();
         Ok(numbered_page(items, next).filtered_client_side(cs))
     }
 
@@ -579,7 +581,7 @@ impl Backend for OvirtBackend {
         cursor: Option<&Cursor>,
     ) -> Result<Page<Cluster>> {
         let page = page_of(cursor)?;
-        let size = page_size(query);
+        let size = page_size(query, false);
         let list = self.conn.system().clusters().list();
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::ClusterList).await?;
@@ -636,7 +638,7 @@ impl Backend for OvirtBackend {
             return Ok(Page::new(items, None).filtered_client_side(true));
         }
         let page = page_of(cursor)?;
-        let size = page_size(query);
+        let size = page_size(query, query.disk_state.is_some());
         let list = self.conn.system().disks().list();
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::DiskList).await?;

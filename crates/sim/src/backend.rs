@@ -74,9 +74,11 @@ fn paging(query: &ListQuery, cursor: Option<&Cursor>) -> Result<Paging> {
             Error::invalid_input(format!("sim cursor `{}` is not an offset", c.as_str()))
         })?,
     };
-    let size = query
-        .page_size
-        .map_or(DEFAULT_PAGE, |n| (n as usize).clamp(1, MAX_PAGE));
+    // The World applies every filter, so a limited listing asks for no more than its limit.
+    let default = u32::try_from(DEFAULT_PAGE).unwrap_or(u32::MAX);
+    let size = usize::try_from(query.request_size(default, false))
+        .unwrap_or(MAX_PAGE)
+        .clamp(1, MAX_PAGE);
     let mut p = Paging::from_query(query);
     p.offset = offset;
     p.limit = Some(size);

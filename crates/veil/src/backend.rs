@@ -268,15 +268,16 @@ fn offset_of(cursor: Option<&Cursor>) -> Result<u64> {
     }
 }
 
-fn paginator(query: &ListQuery, offset: u64, name_on_server: bool) -> Paginator {
+/// The page at `offset` of what `query` asks, its name filter sent to the server (which
+/// matches substrings); `client_side` says some filter is checked here (see
+/// [`ListQuery::request_size`]).
+fn paginator(query: &ListQuery, offset: u64, client_side: bool) -> Paginator {
     let mut p = Paginator::new()
-        .limit(query.page_size.unwrap_or(DEFAULT_PAGE).max(1))
+        .limit(query.request_size(DEFAULT_PAGE, client_side).max(1))
         .offset(offset);
-    if name_on_server {
-        match &query.name {
-            Some(NameFilter::Contains(s)) | Some(NameFilter::Equals(s)) => p = p.name(s.clone()),
-            _ => {}
-        }
+    match &query.name {
+        Some(NameFilter::Contains(s)) | Some(NameFilter::Equals(s)) => p = p.name(s.clone()),
+        _ => {}
     }
     if let Some(o) = query.order {
         let field = match o.field {
@@ -419,20 +420,20 @@ impl Backend for VeilBackend {
         if let Some(h) = &query.host {
             filter = filter.node(h.as_str());
         }
+        let client_side = query.vm_state.is_some()
+            || query.host.is_some()
+            || matches!(query.name, Some(NameFilter::Equals(_)));
         let domains = self.client.domains();
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
-                let p = paginator(query, off, true);
+                let p = paginator(query, off, client_side);
                 let (domains, filter) = (&domains, &filter);
                 async move { domains.list(filter, &p).await }
             },
             |d| Some(convert::vm(d)).filter(|v| query.matches_vm(v)),
         )
         .await?;
-        let client_side = query.vm_state.is_some()
-            || query.host.is_some()
-            || matches!(query.name, Some(NameFilter::Equals(_)));
         let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
         Ok(if client_side {
             page.filtered_client_side(true)
@@ -536,18 +537,18 @@ impl Backend for VeilBackend {
     async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
         let nodes = self.client.nodes();
         let cluster = query.cluster.as_ref().map(|c| c.as_str().to_owned());
+        let client_side =
+            query.host_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
-                let p = paginator(query, off, true);
+                let p = paginator(query, off, client_side);
                 let (nodes, cluster) = (&nodes, &cluster);
                 async move { nodes.list(cluster.as_deref(), None, &p).await }
             },
             |n| Some(convert::host(n)).filter(|h| query.matches_host(h)),
         )
         .await?;
-        let client_side =
-            query.host_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
         let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
         Ok(if client_side {
             page.filtered_client_side(true)
@@ -567,10 +568,11 @@ impl Backend for VeilBackend {
         cursor: Option<&Cursor>,
     ) -> Result<Page<Cluster>> {
         let clusters = self.client.clusters();
+        let client_side = name_client_side(query);
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
-                let p = paginator(query, off, true);
+                let p = paginator(query, off, client_side);
                 let clusters = &clusters;
                 async move { clusters.list(&p).await }
             },
@@ -584,7 +586,7 @@ impl Backend for VeilBackend {
         .await?;
         Ok(Page::new(items, next.map(|n| Cursor::new(n.to_string())))
             .with_total(total)
-            .filtered_client_side(matches!(query.name, Some(NameFilter::Equals(_)))))
+            .filtered_client_side(client_side))
     }
 
     async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
@@ -595,18 +597,18 @@ impl Backend for VeilBackend {
     async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
         let vdisks = self.client.vdisks();
         let vm = query.vm.as_ref().map(|v| v.as_str().to_owned());
+        let client_side =
+            query.disk_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
-                let p = paginator(query, off, true);
+                let p = paginator(query, off, client_side);
                 let (vdisks, vm) = (&vdisks, &vm);
                 async move { vdisks.list(vm.as_deref(), None, &p).await }
             },
             |d| Some(convert::disk(d)).filter(|d| query.matches_disk(d)),
         )
         .await?;
-        let client_side =
-            query.disk_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
         let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
         Ok(if client_side {
             page.filtered_client_side(true)
@@ -705,7 +707,7 @@ impl Backend for VeilBackend {
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
-                let p = paginator(query, off, true);
+                let p = paginator(query, off, name_client_side(query));
                 let (domains, filter) = (&domains, &filter);
                 async move { domains.list_for(filter, &p, Op::TemplateList).await }
             },
@@ -751,7 +753,7 @@ impl Backend for VeilBackend {
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
-                let p = paginator(query, off, true);
+                let p = paginator(query, off, name_client_side(query));
                 let vnets = &vnets;
                 async move { vnets.list_for(&p, Op::NetworkList).await }
             },
@@ -780,7 +782,7 @@ impl Backend for VeilBackend {
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
-                let p = paginator(query, off, true);
+                let p = paginator(query, off, name_client_side(query));
                 let (pools, cluster) = (&pools, &cluster);
                 async move { pools.list(None, cluster.as_deref(), None, &p).await }
             },

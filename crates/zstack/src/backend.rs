@@ -251,9 +251,18 @@ fn name_condition(name: &Option<NameFilter>) -> (Option<Condition>, bool) {
     }
 }
 
-fn paged(q: Query, query: &ListQuery, cursor: Option<&Cursor>) -> Result<(Query, u64, u32)> {
+/// `q` paged as `query` asks from `cursor` on; `client_side` says some filter of `query` is not
+/// in `q` (see [`ListQuery::request_size`]).
+fn paged(
+    q: Query,
+    query: &ListQuery,
+    client_side: bool,
+    cursor: Option<&Cursor>,
+) -> Result<(Query, u64, u32)> {
     let start = offset_of(cursor)?;
-    let size = query.page_size.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let size = query
+        .request_size(DEFAULT_PAGE, client_side)
+        .clamp(1, MAX_PAGE);
     let mut q = q.limit(size).start(start).reply_with_count(true);
     if let Some(o) = query.order {
         let field = match o.field {
@@ -439,7 +448,7 @@ impl Backend for ZStackBackend {
         if let Some(h) = &query.host {
             q = q.filter(Condition::eq("hostUuid", h.as_str()));
         }
-        let (q, start, size) = paged(q, query, cursor)?;
+        let (q, start, size) = paged(q, query, client_side, cursor)?;
         let page = self.client.query_vms(&q).await?;
         let mut items: Vec<Vm> = page.items.iter().map(convert::vm).collect();
         self.fill_tags(&mut items, Op::VmList).await?;
@@ -547,7 +556,7 @@ impl Backend for ZStackBackend {
             Some(_) => client_side = true,
             None => {}
         }
-        let (q, start, size) = paged(q, query, cursor)?;
+        let (q, start, size) = paged(q, query, client_side, cursor)?;
         let page = self.client.query_hosts(&q).await?;
         let items: Vec<Host> = page.items.iter().map(convert::host).collect();
         Ok(finish(
@@ -577,7 +586,7 @@ impl Backend for ZStackBackend {
         if let Some(c) = name {
             q = q.filter(c);
         }
-        let (q, start, size) = paged(q, query, cursor)?;
+        let (q, start, size) = paged(q, query, client_side, cursor)?;
         let page = self.client.query_clusters(&q).await?;
         let items: Vec<Cluster> = page.items.iter().map(convert::cluster).collect();
         Ok(finish(
@@ -622,7 +631,7 @@ impl Backend for ZStackBackend {
             // Volumes live on primary storage, not in a cluster or on a host.
             client_side = true;
         }
-        let (q, start, size) = paged(q, query, cursor)?;
+        let (q, start, size) = paged(q, query, client_side, cursor)?;
         let page = self.client.query_volumes(&q).await?;
         let items: Vec<Disk> = page.items.iter().map(convert::disk).collect();
         Ok(finish(
@@ -703,7 +712,7 @@ impl Backend for ZStackBackend {
         if let Some(c) = name {
             q = q.filter(c);
         }
-        let (q, start, size) = paged(q, query, cursor)?;
+        let (q, start, size) = paged(q, query, client_side, cursor)?;
         let page = self.client.query_images(&q).await?;
         let items = page
             .items
@@ -741,7 +750,7 @@ impl Backend for ZStackBackend {
             // the L2 lookup below.
             client_side = true;
         }
-        let (q, start, size) = paged(q, query, cursor)?;
+        let (q, start, size) = paged(q, query, client_side, cursor)?;
         let page = self.client.query_l3_networks(&q).await?;
         let l2 = l2_of(&self.client, &page.items, Op::NetworkList).await?;
         let items = networks(&page.items, &l2).map_err(|e| e.with_op(Op::NetworkList))?;
@@ -780,7 +789,7 @@ impl Backend for ZStackBackend {
         if let Some(c) = &query.cluster {
             q = q.filter(Condition::eq("attachedClusterUuids", c.as_str()));
         }
-        let (q, start, size) = paged(q, query, cursor)?;
+        let (q, start, size) = paged(q, query, client_side, cursor)?;
         let page = self.client.query_primary_storage(&q).await?;
         let items = page
             .items

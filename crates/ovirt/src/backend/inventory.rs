@@ -35,7 +35,7 @@ impl OvirtBackend {
         cursor: Option<&Cursor>,
     ) -> Result<Page<Template>> {
         let page = page_of(cursor)?;
-        let size = page_size(query);
+        let size = page_size(query, query.cluster.is_some());
         let list = self.conn.system().templates().list();
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::TemplateList).await?;
@@ -76,7 +76,7 @@ impl OvirtBackend {
             return Ok(Page::new(items, None).filtered_client_side(true));
         }
         let page = page_of(cursor)?;
-        let size = page_size(query);
+        let size = page_size(query, false);
         let list = self.conn.system().networks().list();
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::NetworkList).await?;
@@ -98,7 +98,7 @@ impl OvirtBackend {
             return self.storage_of_cluster(query, c).await;
         }
         let page = page_of(cursor)?;
-        let size = page_size(query);
+        let size = page_size(query, false);
         let list = self.conn.system().storage_domains().list();
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::StorageList).await?;

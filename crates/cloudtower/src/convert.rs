@@ -189,7 +189,13 @@ pub fn vm(v: wire::Vm) -> Vm {
     out.cluster_id = v.cluster.and_then(|c| c.id).map(Into::into);
     out.host_id = v.host.and_then(|h| h.id).map(Into::into);
     out.description = v.description.filter(|s| !s.is_empty());
-    out.ips = vm_ips(v.ips.as_deref());
+    out.ips = match v.ips {
+        // One address, as most VMs have: its decoded text is kept, not copied.
+        Some(one) if !one.is_empty() && !one.contains(',') && one.trim().len() == one.len() => {
+            vec![one]
+        }
+        ips => vm_ips(ips.as_deref()),
+    };
     out.tags = v.labels.iter().flatten().map(label_tag).collect();
     out.created_at = v.local_created_at.filter(|s| !s.is_empty());
     let x = &mut out.extra;
@@ -372,6 +378,24 @@ mod tests {
         omnivirt_http::redact_secrets(&mut x, SECRET_WORDS);
         assert_eq!(x["vnc_token"], "***");
         assert_eq!(x["local_id"], "l1");
+    }
+
+    #[test]
+    fn a_vm_s_addresses_are_split_and_trimmed_one_or_many() {
+        for (ips, want) in [
+            (None, vec![]),
+            (Some(""), vec![]),
+            (Some("10.0.0.5"), vec!["10.0.0.5"]),
+            (Some(" 10.0.0.5 "), vec!["10.0.0.5"]),
+            (Some("10.0.0.5,"), vec!["10.0.0.5"]),
+            (Some("10.0.0.5, 10.0.0.6"), vec!["10.0.0.5", "10.0.0.6"]),
+        ] {
+            let v = wire::Vm {
+                ips: ips.map(str::to_owned),
+                ..wire::Vm::default()
+            };
+            assert_eq!(vm(v).ips, want, "{ips:?}");
+        }
     }
 
     #[test]

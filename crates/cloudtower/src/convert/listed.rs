@@ -4,7 +4,7 @@
 
 use serde::de::MapAccess;
 
-use crate::generated::types::{FromMap, from_map, skip};
+use crate::generated::types::{FromMap, NestedCluster, NestedHost, OptStr, from_map, skip};
 use crate::wire;
 
 /// The wire names of the `Vm` fields [`vm`](super::vm) reads (its state, ids, sizes, labels and
@@ -52,11 +52,61 @@ impl FromMap for ListedVm {
             b"id" | b"name" | b"status" | b"entityAsyncStatus" | b"in_recycle_bin" | b"vcpu"
             | b"memory" | b"cluster" | b"host" | b"description" | b"ips" | b"labels"
             | b"local_created_at" | b"local_id" | b"ha" | b"firmware" | b"vm_tools_status" => {
-                self.0.field(key, m)?
+                match key {
+                    // The conversion keeps only the ids of the cluster and host.
+                    b"cluster" => {
+                        self.0.cluster = m.next_value::<Option<IdOnly>>()?.map(IdOnly::cluster)
+                    }
+                    b"host" => self.0.host = m.next_value::<Option<IdOnly>>()?.map(IdOnly::host),
+                    _ => self.0.field(key, m)?,
+                }
             }
             _ => skip(m)?,
         }
         Ok(())
+    }
+}
+
+/// A nested reference of which only `id` is read, its other fields skipped: a listed VM's
+/// cluster and host, whose names and addresses the conversion does not keep.
+#[derive(Debug, Default)]
+struct IdOnly(Option<String>);
+
+impl IdOnly {
+    fn cluster(self) -> NestedCluster {
+        NestedCluster {
+            id: self.0,
+            ..NestedCluster::default()
+        }
+    }
+
+    fn host(self) -> NestedHost {
+        NestedHost {
+            id: self.0,
+            ..NestedHost::default()
+        }
+    }
+}
+
+impl FromMap for IdOnly {
+    const NAME: &'static str = "reference";
+    #[inline(always)]
+    fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"id" => self.0 = m.next_value::<OptStr>()?.0,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
     }
 }
 
@@ -84,7 +134,7 @@ mod tests {
     fn the_list_names_the_fields_read() {
         let src = include_str!("listed.rs");
         let start = src.find("match key {").unwrap();
-        let end = start + src[start..].find("=> {").unwrap();
+        let end = start + src[start..].find("=>").unwrap();
         let arms: Vec<&str> = src[start..end]
             .split("b\"")
             .skip(1)

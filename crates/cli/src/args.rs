@@ -199,7 +199,8 @@ pub struct ListArgs {
     /// Only objects on this host.
     #[arg(long)]
     pub host: Option<String>,
-    /// Stop after this many objects.
+    /// Stop after this many objects (also the page size asked for, when smaller than the
+    /// vendor's and the server applies every filter).
     #[arg(long)]
     pub limit: Option<u64>,
     /// Objects per request (1-1000; the default is the vendor's, see docs/cli.md).

@@ -219,6 +219,19 @@ fn order<W: WhereInput>(q: Query<W>, query: &ListQuery) -> Query<W> {
     }
 }
 
+/// `page` with only the objects whose name passes `query`'s name filter, marked as filtered
+/// on this side when `client_side` (the filter was not in the request).
+fn keep_named<T>(
+    mut page: Page<T>,
+    query: &ListQuery,
+    name: fn(&T) -> &str,
+    client_side: bool,
+) -> Page<T> {
+    page.items
+        .retain(|t| query.name.as_ref().is_none_or(|n| n.matches(name(t))));
+    page.filtered_client_side(client_side)
+}
+
 /// The name filter of `q` on `w`'s `name` field; true when it must be checked client-side.
 fn by_name<W: WhereInput>(w: W, q: &ListQuery, name: fn(W) -> StrField<W>) -> (W, bool) {
     match &q.name {
@@ -594,7 +607,7 @@ impl Backend for CloudTowerBackend {
     ) -> Result<Page<Cluster>> {
         let (w, client_side) = by_name(ClusterWhere::new(), query, ClusterWhere::name);
         let cluster = |c: wire::Cluster| convert::cluster(&c);
-        let mut page = self
+        let page = self
             .page_into(
                 (w, client_side),
                 query,
@@ -604,9 +617,7 @@ impl Backend for CloudTowerBackend {
                 |c: &Cluster| c.id.as_str(),
             )
             .await?;
-        page.items
-            .retain(|c| query.name.as_ref().is_none_or(|n| n.matches(&c.name)));
-        Ok(page.filtered_client_side(client_side))
+        Ok(keep_named(page, query, |c| &c.name, client_side))
     }
 
     async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
@@ -739,7 +750,7 @@ impl Backend for CloudTowerBackend {
             w = w.clusters(some(ClusterWhere::new().id().eq(c.as_str())));
         }
         let template = |t: wire::ContentLibraryVmTemplate| convert::template(&t);
-        let mut page = self
+        let page = self
             .page_into(
                 (w, client_side),
                 query,
@@ -749,9 +760,7 @@ impl Backend for CloudTowerBackend {
                 |t: &Template| t.id.as_str(),
             )
             .await?;
-        page.items
-            .retain(|t| query.name.as_ref().is_none_or(|n| n.matches(&t.name)));
-        Ok(page.filtered_client_side(client_side))
+        Ok(keep_named(page, query, |t| &t.name, client_side))
     }
 
     async fn get_template(&self, id: &TemplateId) -> Result<Template> {

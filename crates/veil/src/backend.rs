@@ -420,9 +420,8 @@ impl Backend for VeilBackend {
         if let Some(h) = &query.host {
             filter = filter.node(h.as_str());
         }
-        let client_side = query.vm_state.is_some()
-            || query.host.is_some()
-            || matches!(query.name, Some(NameFilter::Equals(_)));
+        let client_side =
+            query.vm_state.is_some() || query.host.is_some() || name_client_side(query);
         let domains = self.client.domains();
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
@@ -434,12 +433,7 @@ impl Backend for VeilBackend {
             |d| Some(convert::vm(d)).filter(|v| query.matches_vm(v)),
         )
         .await?;
-        let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
-        Ok(if client_side {
-            page.filtered_client_side(true)
-        } else {
-            page.with_total(total)
-        })
+        Ok(finish(items, next, total, client_side))
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
@@ -537,8 +531,7 @@ impl Backend for VeilBackend {
     async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
         let nodes = self.client.nodes();
         let cluster = query.cluster.as_ref().map(|c| c.as_str().to_owned());
-        let client_side =
-            query.host_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
+        let client_side = query.host_state.is_some() || name_client_side(query);
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
@@ -549,12 +542,7 @@ impl Backend for VeilBackend {
             |n| Some(convert::host(n)).filter(|h| query.matches_host(h)),
         )
         .await?;
-        let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
-        Ok(if client_side {
-            page.filtered_client_side(true)
-        } else {
-            page.with_total(total)
-        })
+        Ok(finish(items, next, total, client_side))
     }
 
     async fn get_host(&self, id: &HostId) -> Result<Host> {
@@ -597,8 +585,7 @@ impl Backend for VeilBackend {
     async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
         let vdisks = self.client.vdisks();
         let vm = query.vm.as_ref().map(|v| v.as_str().to_owned());
-        let client_side =
-            query.disk_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
+        let client_side = query.disk_state.is_some() || name_client_side(query);
         let (items, next, total) = filtered_page(
             offset_of(cursor)?,
             |off| {
@@ -609,12 +596,7 @@ impl Backend for VeilBackend {
             |d| Some(convert::disk(d)).filter(|d| query.matches_disk(d)),
         )
         .await?;
-        let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
-        Ok(if client_side {
-            page.filtered_client_side(true)
-        } else {
-            page.with_total(total)
-        })
+        Ok(finish(items, next, total, client_side))
     }
 
     async fn get_disk(&self, id: &DiskId) -> Result<Disk> {

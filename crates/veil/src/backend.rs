@@ -308,7 +308,7 @@ fn next_cursor<T>(page: &Paginated<T>, offset: u64) -> Option<u64> {
 async fn filtered_page<W, T, F, Fut>(
     offset: u64,
     fetch: F,
-    keep: impl Fn(&W) -> Option<T>,
+    keep: impl Fn(W) -> Option<T>,
 ) -> Result<(Vec<T>, Option<u64>, u64)>
 where
     F: Fn(u64) -> Fut,
@@ -318,7 +318,7 @@ where
     loop {
         let page = fetch(offset).await?;
         let next = next_cursor(&page, offset);
-        let items: Vec<T> = page.results.iter().filter_map(&keep).collect();
+        let items: Vec<T> = page.results.into_iter().filter_map(&keep).collect();
         if !items.is_empty() || next.is_none() {
             return Ok((items, next, page.count));
         }
@@ -430,7 +430,7 @@ impl Backend for VeilBackend {
                 let (domains, filter) = (&domains, &filter);
                 async move { domains.list(filter, &p).await }
             },
-            |d| Some(convert::vm(d)).filter(|v| query.matches_vm(v)),
+            |d| Some(convert::into_vm(d)).filter(|v| query.matches_vm(v)),
         )
         .await?;
         Ok(finish(items, next, total, client_side))
@@ -438,7 +438,7 @@ impl Backend for VeilBackend {
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
         let d = self.client.domains().get(id.as_str()).await?;
-        Ok(convert::vm(&d))
+        Ok(convert::into_vm(d))
     }
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
@@ -539,7 +539,7 @@ impl Backend for VeilBackend {
                 let (nodes, cluster) = (&nodes, &cluster);
                 async move { nodes.list(cluster.as_deref(), None, &p).await }
             },
-            |n| Some(convert::host(n)).filter(|h| query.matches_host(h)),
+            |n| Some(convert::host(&n)).filter(|h| query.matches_host(h)),
         )
         .await?;
         Ok(finish(items, next, total, client_side))
@@ -565,7 +565,7 @@ impl Backend for VeilBackend {
                 async move { clusters.list(&p).await }
             },
             |c| {
-                Some(convert::cluster(c)).filter(|c| match &query.name {
+                Some(convert::cluster(&c)).filter(|c| match &query.name {
                     Some(n) => n.matches(&c.name),
                     None => true,
                 })
@@ -593,7 +593,7 @@ impl Backend for VeilBackend {
                 let (vdisks, vm) = (&vdisks, &vm);
                 async move { vdisks.list(vm.as_deref(), None, &p).await }
             },
-            |d| Some(convert::disk(d)).filter(|d| query.matches_disk(d)),
+            |d| Some(convert::disk(&d)).filter(|d| query.matches_disk(d)),
         )
         .await?;
         Ok(finish(items, next, total, client_side))
@@ -696,7 +696,7 @@ impl Backend for VeilBackend {
             |d| {
                 // The server's `template=1` decides; a domain saying otherwise is skipped.
                 (d.template != Some(false))
-                    .then(|| convert::template(d))
+                    .then(|| convert::template(&d))
                     .filter(|t| name_ok(query, &t.name))
             },
         )
@@ -739,7 +739,7 @@ impl Backend for VeilBackend {
                 let vnets = &vnets;
                 async move { vnets.list_for(&p, Op::NetworkList).await }
             },
-            |n| Some(convert::network(n)).filter(|n| name_ok(query, &n.name)),
+            |n| Some(convert::network(&n)).filter(|n| name_ok(query, &n.name)),
         )
         .await?;
         Ok(finish(items, next, total, name_client_side(query)))
@@ -768,7 +768,7 @@ impl Backend for VeilBackend {
                 let (pools, cluster) = (&pools, &cluster);
                 async move { pools.list(None, cluster.as_deref(), None, &p).await }
             },
-            |p| Some(convert::storage_pool(p)).filter(|p| name_ok(query, &p.name)),
+            |p| Some(convert::storage_pool(&p)).filter(|p| name_ok(query, &p.name)),
         )
         .await?;
         Ok(finish(items, next, total, name_client_side(query)))

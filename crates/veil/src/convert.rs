@@ -137,57 +137,75 @@ fn raw_domain_state(d: &wire::Domain) -> String {
     }
 }
 
-/// A domain -> a VM.
+/// A domain -> a VM. [`into_vm`] does the same without copying the domain.
 pub fn vm(d: &wire::Domain) -> Vm {
+    into_vm(d.clone())
+}
+
+/// A domain -> a VM, the domain's fields moved into the VM: its name, description and the
+/// fields the model does not name (`extra`) are not copied.
+pub fn into_vm(d: wire::Domain) -> Vm {
     let state = domain_state_locked(d.status.as_deref(), d.power_state(), d.locked_by.as_deref());
-    let mut v = Vm::new(d.id.as_str(), d.verbose_name.clone(), state);
-    v.raw_state = Some(raw_domain_state(d));
+    let raw_state = raw_domain_state(&d);
+    let wire::Domain {
+        id,
+        verbose_name,
+        cpu_count,
+        memory_count,
+        node,
+        cluster,
+        resource_pool,
+        description,
+        template,
+        locked_by,
+        parent,
+        mut extra,
+        ..
+    } = d;
+    let mut v = Vm::new(id, verbose_name, state);
+    v.raw_state = Some(raw_state);
     // The list shape has `cpu_count` at the top; the detail shape only in `cpu_topology`.
-    v.vcpus = d.cpu_count.or_else(|| {
-        d.extra
+    v.vcpus = cpu_count.or_else(|| {
+        extra
             .get("cpu_topology")
             .and_then(|t| t.get("cpu_count"))
             .and_then(serde_json::Value::as_u64)
             .and_then(|n| u32::try_from(n).ok())
     });
-    v.memory_bytes = d.memory_count.and_then(|m| m.checked_mul(MIB));
-    v.cluster_id = d.cluster.as_ref().map(|c| c.id.as_str().into());
+    v.memory_bytes = memory_count.and_then(|m| m.checked_mul(MIB));
+    v.cluster_id = cluster.map(|c| c.id.into());
     // A stopped VM keeps its last node on VeiL; the neutral model places only live VMs.
     if matches!(
         state,
         VmState::Running | VmState::Suspended | VmState::Migrating
     ) {
-        v.host_id = d.node.as_ref().map(|n| n.id.as_str().into());
+        v.host_id = node.as_ref().map(|n| n.id.as_str().into());
     }
-    v.description = d.description.clone().filter(|s| !s.is_empty());
-    v.ips = guest_ips(&d.extra);
-    v.tags = tag_names(d.extra.get("tags"));
-    v.created_at = d
-        .extra
+    v.description = description.filter(|s| !s.is_empty());
+    v.ips = guest_ips(&extra);
+    v.tags = tag_names(extra.get("tags"));
+    v.created_at = extra
         .get("created")
         .and_then(serde_json::Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
-    for (k, val) in &d.extra {
-        v.extra.insert(k.clone(), val.clone());
+    if let Some(n) = node {
+        extra.insert("node".into(), n.id.into());
     }
-    if let Some(n) = &d.node {
-        v.extra.insert("node".into(), serde_json::json!(n.id));
+    if let Some(rp) = resource_pool {
+        extra.insert("resource_pool".into(), rp.id.into());
     }
-    if let Some(rp) = &d.resource_pool {
-        v.extra
-            .insert("resource_pool".into(), serde_json::json!(rp.id));
+    if let Some(t) = locked_by {
+        extra.insert("locked_by".into(), t.into());
     }
-    if let Some(t) = &d.locked_by {
-        v.extra.insert("locked_by".into(), serde_json::json!(t));
+    if let Some(p) = parent {
+        extra.insert("parent".into(), p.id.into());
     }
-    if let Some(p) = &d.parent {
-        v.extra.insert("parent".into(), serde_json::json!(p.id));
+    if let Some(t) = template {
+        extra.insert("template".into(), t.into());
     }
-    if let Some(t) = d.template {
-        v.extra.insert("template".into(), serde_json::json!(t));
-    }
-    omnivirt_http::redact_secrets(&mut v.extra, SECRET_WORDS);
+    omnivirt_http::redact_secrets(&mut extra, SECRET_WORDS);
+    v.extra = extra;
     v
 }
 

@@ -109,9 +109,9 @@ impl VeilBackend {
             let got = domains.list_for(&filter, &page, Op::VmGetBatch).await?;
             out.extend(
                 got.results
-                    .iter()
+                    .into_iter()
                     .filter(|d| wanted.contains(d.id.as_str()))
-                    .map(convert::vm),
+                    .map(convert::into_vm),
             );
         }
         Ok(out)

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
+mod de;
 mod more;
 
 pub use more::*;
@@ -13,7 +14,7 @@ pub use more::*;
 pub type Extra = BTreeMap<String, serde_json::Value>;
 
 /// A reference to another object: the server sends either a bare id (`"cluster": "<uuid>"` in a
-/// node detail) or `{id, verbose_name}` (the same field in the node list).
+/// node detail) or `{id, verbose_name}` (the same field in the node list); either decodes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Ref {
@@ -31,25 +32,6 @@ impl Ref {
             id: id.into(),
             verbose_name: None,
         }
-    }
-}
-
-impl<'de> Deserialize<'de> for Ref {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Either {
-            Id(String),
-            Obj {
-                id: String,
-                #[serde(default)]
-                verbose_name: Option<String>,
-            },
-        }
-        Ok(match Either::deserialize(d)? {
-            Either::Id(id) => Ref::new(id),
-            Either::Obj { id, verbose_name } => Ref { id, verbose_name },
-        })
     }
 }
 
@@ -112,8 +94,8 @@ impl PowerState {
 }
 
 /// A VM (`/api/domains/`). The list answers a reduced field set; the detail, `fields=` or
-/// `all_content=1` answer more.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `all_content=1` answer more. Decoded in one pass by a hand-written `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Domain {
     /// UUID.

@@ -336,7 +336,7 @@ impl World {
     /// The VM's console: VNC on its host, with a one-time ticket. The VM must be running.
     pub fn console(&self, vm: &str) -> SimResult<SimConsole> {
         let mut g = self.lock();
-        let v = g.vms.get(vm).cloned().ok_or_else(|| vm_not_found(vm))?;
+        let v = g.vms.get(vm).ok_or_else(|| vm_not_found(vm))?;
         let host = match (&v.state, &v.host_id) {
             (VmState::Running, Some(h)) => g.hosts.get(h.as_str()).map(|h| h.address.clone()),
             _ => None,

@@ -51,6 +51,7 @@ use crate::skin::Skin;
 use crate::world::World;
 
 mod day2;
+mod domain_doc;
 mod filter;
 mod mutate;
 mod read;

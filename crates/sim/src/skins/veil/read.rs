@@ -4,12 +4,13 @@ use http::StatusCode;
 use omnivirt_core::{ErrorKind, TaskState};
 use omnivirt_http::{Request, Response};
 
+use super::domain_doc::DomainDoc;
 use super::filter::{envelope, name_filter, page_of, shape, uuid_param};
 use super::render::{
     cluster_json, cluster_of_pool, data_pool_json, domain_json, node_json, resource_pool_id,
     resource_pool_json, task_json, template_json, vdisk_json, vnetwork_json,
 };
-use super::reply::{bad, errors, one};
+use super::reply::{bad, errors, fault, one};
 use crate::query::{Filter, Paging};
 use crate::skin;
 use crate::world::World;
@@ -67,25 +68,23 @@ pub(super) fn list_domains(world: &World, req: &Request) -> Response {
 }
 
 pub(super) fn get_domain(world: &World, id: &str) -> Response {
-    one(match world.get_vm(id) {
+    match world.get_vm(id) {
         Ok(vm) => {
-            let mut d = domain_json(world, &vm, true);
+            let mut doc = DomainDoc::new(world, &vm, true);
             // What a thin client connects to: a running VM's console port and password (the
             // World's one-time ticket), as the detail's `remote_access_port` and
             // `graphics_password`.
             if let Ok(c) = world.console(id) {
-                d["remote_access"] = serde_json::json!(true);
-                d["remote_access_port"] = serde_json::json!(c.port);
-                d["graphics_password"] = serde_json::json!(c.ticket);
+                doc = doc.with_console(c.port, c.ticket);
             }
-            Ok(d)
+            skin::json_response_of(StatusCode::OK, &doc)
         }
-        Err(e) if e.kind() == ErrorKind::NotFound => world
+        Err(e) if e.kind() == ErrorKind::NotFound => one(world
             .get_template(id)
             .map(|t| template_json(&t))
-            .map_err(|_| e),
-        Err(e) => Err(e),
-    })
+            .map_err(|_| e)),
+        Err(e) => fault(&e),
+    }
 }
 
 pub(super) fn list_nodes(world: &World, req: &Request) -> Response {

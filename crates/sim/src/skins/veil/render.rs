@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::status::{disk_word, host_word, pool_word, task_word, vm_words};
+use super::domain_doc::DomainDoc;
+use super::status::{disk_word, host_word, pool_word, task_word};
 use super::{GIB, MIB};
 use crate::ids::uuid_from;
 use crate::model::{
@@ -33,72 +34,9 @@ pub(super) fn named(world: &World, cluster: &str) -> Value {
     json!({"id": cluster, "verbose_name": name})
 }
 
+/// A domain as JSON: the list form, or with `detail` the detail form (see [`DomainDoc`]).
 pub(super) fn domain_json(world: &World, vm: &SimVm, detail: bool) -> Value {
-    let (status, power) = vm_words(vm.state);
-    let node = vm.host_id.as_ref().map(|h| {
-        let name = world
-            .get_host(h.as_str())
-            .map(|h| h.name)
-            .unwrap_or_default();
-        json!({"id": h.as_str(), "verbose_name": name})
-    });
-    let cluster = vm.cluster_id.as_str();
-    let cluster_name = world
-        .get_cluster(cluster)
-        .map(|c| c.name)
-        .unwrap_or_default();
-    let mut d = json!({
-        "id": vm.id.as_str(),
-        "verbose_name": vm.name,
-        "status": status,
-        "user_power_state": power,
-        "cpu_count": vm.vcpus,
-        "memory_count": vm.memory_bytes / MIB,
-        "vdisks_count": vm.disk_ids.len(),
-        "vmachine_infs_count": 0,
-        "memory_pool": null,
-        "node": node,
-        "template": false,
-        "tags": vm.tags.iter().map(|t| super::tags::domain_tag(t)).collect::<Vec<_>>(),
-        "hints": 0,
-        "resource_pool": {
-            "id": resource_pool_id(cluster),
-            "verbose_name": format!("{cluster_name} resource pool"),
-        },
-        "parent": vm.template_id.as_ref().map(|t| {
-            let name = world.get_template(t).map(|t| t.name).unwrap_or_default();
-            json!({"id": t, "verbose_name": name})
-        }),
-        "locked_by": vm.task_id.as_ref().map(|t| t.as_str()),
-    });
-    if detail {
-        d["cluster"] = json!({"id": cluster, "verbose_name": cluster_name});
-        d["description"] = json!(vm.description);
-        d["os_type"] = json!("Other");
-        d["created"] = json!(rfc3339(vm.created_at));
-        d["modified"] = json!(rfc3339(vm.updated_at));
-        d["remote_access"] = json!(false);
-        d["start_on_boot"] = json!(false);
-        d["permissions"] = json!({"start": true, "shutdown": true, "remove": true});
-        // The guest agent reports the addresses of a running VM's NICs, one interface each.
-        let ips = vm.ips();
-        let running = !ips.is_empty();
-        let interfaces: Vec<&str> = vm
-            .nics
-            .iter()
-            .filter(|_| running)
-            .map(|n| n.name.as_str())
-            .collect();
-        d["guest_utils"] = json!({
-            "veil_state": running,
-            "qemu_state": running,
-            "version": if running { json!("101.1.0") } else { Value::Null },
-            "hostname": if running { json!(vm.name) } else { Value::Null },
-            "ipv4": ips,
-            "interfaces": interfaces,
-        });
-    }
-    d
+    serde_json::to_value(DomainDoc::new(world, vm, detail)).unwrap_or(Value::Null)
 }
 
 pub(super) fn template_json(t: &SimTemplate) -> Value {

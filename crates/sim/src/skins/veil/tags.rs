@@ -24,15 +24,10 @@ use crate::world::World;
 static CREATED: LazyLock<Mutex<BTreeMap<String, String>>> =
     LazyLock::new(|| Mutex::new(BTreeMap::new()));
 
-const COLOUR: &str = "#c0ffee";
+pub(super) const COLOUR: &str = "#c0ffee";
 
 pub(super) fn tag_id(name: &str) -> String {
     uuid_from(&format!("veil-tag:{name}"))
-}
-
-/// A tag as a domain carries it.
-pub(super) fn domain_tag(name: &str) -> Value {
-    json!({"id": tag_id(name), "verbose_name": name, "colour": COLOUR})
 }
 
 /// Every tag: id -> (name, the VMs (id, name) it marks), ordered by name.

@@ -1,7 +1,8 @@
 //! Dash-less uuids on the wire (mapped both ways to the World's ids) and Gson dates.
 
 use crate::ids::IdStyle;
-use crate::model::rfc3339;
+use crate::model::civil_from_days;
+use crate::text::u64_digits;
 use crate::world::World;
 
 pub(super) fn is_hex(s: &str) -> bool {
@@ -13,15 +14,16 @@ pub(super) fn ext(id: &str) -> String {
     let b = id.as_bytes();
     // Checked byte by byte, no intermediate string (this runs for every uuid of every
     // rendered inventory): dashes where a UUID has them, every other byte a hex digit or a
-    // dash, and every dash dropped.
+    // dash, and every dash dropped, into a string allocated once at its final size.
     if b.len() == 36
         && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
         && b.iter().all(|&c| c == b'-' || c.is_ascii_hexdigit())
     {
-        b.iter()
-            .filter(|&&c| c != b'-')
-            .map(|&c| char::from(c))
-            .collect()
+        let mut out = String::with_capacity(32);
+        for part in id.split('-') {
+            out.push_str(part);
+        }
+        out
     } else {
         id.to_owned()
     }
@@ -43,21 +45,14 @@ pub(super) fn int(world: &World, s: &str) -> String {
     }
 }
 
-/// Gson's default `java.sql.Timestamp` text, e.g. `Jan 1, 2026 9:31:07 AM`.
+/// Gson's default `java.sql.Timestamp` text, e.g. `Jan 1, 2026 9:31:07 AM` (UTC).
 pub(super) fn gson_date(secs: u64) -> String {
-    let t = rfc3339(secs); // YYYY-MM-DDTHH:MM:SSZ
-    let num = |r: std::ops::Range<usize>| t.get(r).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
-    let (y, mo, d, h, mi, s) = (
-        num(0..4),
-        num(5..7),
-        num(8..10),
-        num(11..13),
-        num(14..16),
-        num(17..19),
-    );
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
+    let (y, mo, d) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX));
+    let rem = secs % 86_400;
+    let (h, mi, s) = (rem / 3600, rem / 60 % 60, rem % 60);
     let month = MONTHS
         .get(mo.saturating_sub(1) as usize)
         .copied()
@@ -68,5 +63,64 @@ pub(super) fn gson_date(secs: u64) -> String {
         12 => (12, "PM"),
         _ => (h - 12, "PM"),
     };
-    format!("{month} {d}, {y} {h12}:{mi:02}:{s:02} {ampm}")
+    let mut out = String::with_capacity(32);
+    let num = |out: &mut String, v: u64| {
+        let mut buf = [0; 20];
+        out.push_str(std::str::from_utf8(u64_digits(&mut buf, v)).unwrap_or("0"));
+    };
+    out.push_str(month);
+    out.push(' ');
+    num(&mut out, u64::from(d));
+    out.push_str(", ");
+    num(&mut out, y.unsigned_abs());
+    out.push(' ');
+    num(&mut out, h12);
+    for v in [mi, s] {
+        out.push(':');
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    }
+    out.push(' ');
+    out.push_str(ampm);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gson_dates_read_as_gson_writes_them() {
+        const NEW_YEAR_2026: u64 = 1_767_225_600;
+        for (secs, want) in [
+            (0, "Jan 1, 1970 12:00:00 AM"),
+            (
+                NEW_YEAR_2026 + 9 * 3600 + 31 * 60 + 7,
+                "Jan 1, 2026 9:31:07 AM",
+            ),
+            (NEW_YEAR_2026 + 12 * 3600, "Jan 1, 2026 12:00:00 PM"),
+            (
+                NEW_YEAR_2026 + 13 * 3600 + 5 * 60 + 9,
+                "Jan 1, 2026 1:05:09 PM",
+            ),
+            (NEW_YEAR_2026 - 1, "Dec 31, 2025 11:59:59 PM"),
+            (951_782_400, "Feb 29, 2000 12:00:00 AM"),
+            (253_402_300_800, "Jan 1, 10000 12:00:00 AM"),
+        ] {
+            assert_eq!(gson_date(secs), want, "{secs}");
+        }
+    }
+
+    #[test]
+    fn a_uuid_loses_its_dashes_and_anything_else_is_kept() {
+        assert_eq!(
+            ext("8f14e45f-ceea-467f-a0f6-2c3b1d6e9a10"),
+            "8f14e45fceea467fa0f62c3b1d6e9a10"
+        );
+        assert_eq!(ext("not-a-uuid"), "not-a-uuid");
+        assert_eq!(
+            ext("8f14e45f-ceea-467f-a0f6-2c3b1d6e9a1z"),
+            "8f14e45f-ceea-467f-a0f6-2c3b1d6e9a1z"
+        );
+    }
 }

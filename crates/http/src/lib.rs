@@ -61,6 +61,7 @@
 mod auth;
 mod client;
 mod decode;
+mod json_key;
 mod json_text;
 mod limit;
 mod pool;
@@ -77,6 +78,7 @@ mod transport;
 pub use auth::{AuthHook, AuthLayer, Session};
 pub use client::{HyperTransport, HyperTransportBuilder};
 pub use decode::{DECODE_OFF_RUNTIME, DecodeStopped, decode_large};
+pub use json_key::JsonKey;
 pub use json_text::{escape_json_str_body, push_json_str};
 pub use limit::{BodyLimitLayer, DEFAULT_MAX_BODY_SIZE, body_too_large, gunzip_limited};
 pub use pool::recycle;

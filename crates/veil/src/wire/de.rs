@@ -12,35 +12,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use omnivirt_http::JsonKey;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::{Domain, Extra, Ref};
-
-/// An object key, borrowed from the input when the input allows it.
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
 
 /// Keeps a field a struct does not name in its `extra`, as JSON.
 fn keep<'de, A: MapAccess<'de>>(
@@ -70,7 +46,7 @@ impl<'de> Deserialize<'de> for Ref {
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Ref, A::Error> {
                 let mut id = None;
                 let mut verbose_name = None;
-                while let Some(Key(k)) = m.next_key()? {
+                while let Some(JsonKey(k)) = m.next_key()? {
                     match &*k {
                         "id" => id = Some(m.next_value::<String>()?),
                         "verbose_name" => verbose_name = m.next_value::<Option<String>>()?,
@@ -115,7 +91,7 @@ impl<'de> Deserialize<'de> for Domain {
                     vdisks_count: None,
                     extra: Extra::new(),
                 };
-                while let Some(Key(k)) = m.next_key()? {
+                while let Some(JsonKey(k)) = m.next_key()? {
                     match &*k {
                         "id" => id = Some(m.next_value::<String>()?),
                         "verbose_name" => d.verbose_name = m.next_value()?,

@@ -6,10 +6,10 @@
 //! derived visitors would cost minutes of build time, and decoding through a
 //! `serde_json::Value` first cost four times the time of a derived reader.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+use omnivirt_http::JsonKey;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -94,31 +94,6 @@ pub(crate) fn from_map<T: Fields>(m: Map<String, Value>) -> T {
     deserialize_struct(Value::Object(m)).unwrap_or_default()
 }
 
-/// A map key, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
 /// Reads one value with `T`'s [`Lenient::read`].
 struct Seed<T>(PhantomData<T>);
 
@@ -147,7 +122,7 @@ impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<T>, A::Error> {
         let mut t = T::default();
-        while let Some(Key(k)) = map.next_key()? {
+        while let Some(JsonKey(k)) = map.next_key()? {
             if !t.field(&k, &mut map)? {
                 let v: Value = map.next_value()?;
                 t.extra().insert(k.into_owned(), v);

@@ -65,6 +65,7 @@ mod json_key;
 mod json_text;
 mod limit;
 mod pool;
+mod query;
 mod retry;
 mod secret;
 mod settings;
@@ -82,13 +83,14 @@ pub use json_key::JsonKey;
 pub use json_text::{escape_json_str_body, push_json_str};
 pub use limit::{BodyLimitLayer, DEFAULT_MAX_BODY_SIZE, body_too_large, gunzip_limited};
 pub use pool::recycle;
+pub use query::{Space, push_form_encoded, push_query};
 pub use retry::{RetryLayer, RetryPolicy, RetryPolicyBuilder, parse_retry_after};
 pub use secret::Secret;
 pub use settings::{ConnectionSettings, VendorConfig, check_keys, keys_of, nearest_key};
 pub use stack::{HttpOptions, HttpStack, HttpStackBuilder};
 pub use text::{
-    ANSWER_SECRET_WORDS, ONE_LINE_MAX, REDACTED, is_secret_field, one_line, redact_answer,
-    redact_secrets, redact_where, single_line,
+    ANSWER_SECRET_WORDS, ONE_LINE_MAX, REDACTED, first_occurrences, is_secret_field, one_line,
+    redact_answer, redact_secrets, redact_where, single_line,
 };
 pub use timeout::{TimeoutLayer, Timeouts};
 pub use tls::{TlsOptions, TlsOptionsBuilder};

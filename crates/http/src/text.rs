@@ -104,6 +104,40 @@ pub fn is_secret_field(name: &str, words: &[&str]) -> bool {
     is_word(&b[start..])
 }
 
+/// Where each of `needles` first occurs in `text` (a byte offset), found in one pass over
+/// `text`: the same answers as `needles.map(|n| text.find(n))` without a searcher per needle.
+/// Meant for short texts and a few short needles, such as the operators of a query condition.
+///
+/// ```
+/// use omnivirt_http::first_occurrences;
+/// assert_eq!(
+///     first_occurrences("a!=b=c", ["!=", "=", "<"]),
+///     [Some(1), Some(2), None]
+/// );
+/// ```
+pub fn first_occurrences<const N: usize>(text: &str, needles: [&str; N]) -> [Option<usize>; N] {
+    let mut out = [None; N];
+    let mut starts = [false; 256];
+    for (k, n) in needles.iter().enumerate() {
+        match n.as_bytes().first() {
+            Some(&b) => starts[usize::from(b)] = true,
+            None => out[k] = Some(0),
+        }
+    }
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if !starts[usize::from(b)] {
+            continue;
+        }
+        for (k, n) in needles.iter().enumerate() {
+            if out[k].is_none() && bytes[i..].starts_with(n.as_bytes()) {
+                out[k] = Some(i);
+            }
+        }
+    }
+    out
+}
+
 /// Replaces, at any depth, every non-null value whose field name is a secret by `words` (see
 /// [`is_secret_field`]) with [`REDACTED`].
 pub fn redact_secrets(extra: &mut BTreeMap<String, Value>, words: &[&str]) {
@@ -287,5 +321,24 @@ mod tests {
         assert_eq!(m["nested"]["console"]["token"], REDACTED);
         assert_eq!(m["nested"]["name"], "n");
         assert!(m["password_set"].is_null());
+    }
+
+    #[test]
+    fn first_occurrences_agree_with_find() {
+        const NEEDLES: [&str; 7] = ["!=", "=", " is null", "é", "", "?=", "<"];
+        for text in [
+            "",
+            "a",
+            "name=a!=b",
+            "uuid?=x,y",
+            "hostUuid is null",
+            "é=é!=é",
+            "==!=?=<<",
+            "x is nul",
+            "très long champ sans opérateur",
+        ] {
+            let want = NEEDLES.map(|n| text.find(n));
+            assert_eq!(first_occurrences(text, NEEDLES), want, "{text:?}");
+        }
     }
 }

@@ -30,6 +30,18 @@ pub(crate) fn push_i64(out: &mut String, v: i64) {
     push_u64(out, v.unsigned_abs());
 }
 
+/// `addr` in dotted decimal (what `Ipv4Addr::from(addr).to_string()` gives).
+pub(crate) fn ipv4_text(addr: u32) -> String {
+    let mut out = String::with_capacity(15);
+    for (i, octet) in addr.to_be_bytes().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_u64(&mut out, u64::from(octet));
+    }
+    out
+}
+
 /// Appends bytes known to be ASCII (digits, hex, punctuation this module wrote).
 fn push_ascii(out: &mut String, b: &[u8]) {
     // Every caller passes ASCII, which is UTF-8; the empty fallback is never taken.
@@ -182,6 +194,21 @@ impl DateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv4_reads_as_display_does() {
+        for a in [
+            0u32,
+            1,
+            0x0a65_0001,
+            0xffff_0000,
+            u32::MAX,
+            0x7f00_0001,
+            0x0102_0304,
+        ] {
+            assert_eq!(ipv4_text(a), std::net::Ipv4Addr::from(a).to_string());
+        }
+    }
 
     #[test]
     fn integers_read_as_display_does() {

@@ -228,14 +228,15 @@ pub fn gson_to_rfc3339(text: &str) -> Option<String> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     // JDK 20+ puts a narrow no-break space (U+202F) before AM/PM: every Unicode space separates.
-    let words: Vec<&str> = text
+    let mut words = text
         .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let [month, day, year, time, half] = words.as_slice() else {
+        .filter(|w| !w.is_empty());
+    let [month, day, year, time, half] = [(); 5].map(|()| words.next());
+    let (month, day, year, time, half) = (month?, day?, year?, time?, half?);
+    if words.next().is_some() {
         return None;
-    };
-    let month = MONTHS.iter().position(|m| m == month)? + 1;
+    }
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
     let num = |s: &str, max: u32| s.parse::<u32>().ok().filter(|n| *n <= max);
     let day = num(day, 31).filter(|d| *d >= 1)?;
     let year = num(year, 9999)?;
@@ -248,14 +249,30 @@ pub fn gson_to_rfc3339(text: &str) -> Option<String> {
     if hms.next().is_some() {
         return None;
     }
-    let hour = match *half {
+    let hour = match half {
         "AM" => h % 12,
         "PM" => h % 12 + 12,
         _ => return None,
     };
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{hour:02}:{mi:02}:{sec:02}Z"
-    ))
+    // `{year:04}-{month:02}-{day:02}T{hour:02}:{mi:02}:{sec:02}Z`, digit by digit.
+    let mut out = String::with_capacity(20);
+    let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
+    for v in [year / 1000, year / 100, year / 10, year] {
+        out.push(digit(v));
+    }
+    for (sep, v) in [
+        ('-', month as u32),
+        ('-', day),
+        ('T', hour),
+        (':', mi),
+        (':', sec),
+    ] {
+        out.push(sep);
+        out.push(digit(v / 10));
+        out.push(digit(v));
+    }
+    out.push('Z');
+    Some(out)
 }
 
 /// `mediaType` -> [`TemplateKind`]: a root volume template is what VMs are created from, an
@@ -512,6 +529,10 @@ mod tests {
             g("Dec 31, 1999 11:59:59 PM").as_deref(),
             Some("1999-12-31T23:59:59Z")
         );
+        assert_eq!(
+            g("Feb 9, 7 1:02:03 AM").as_deref(),
+            Some("0007-02-09T01:02:03Z")
+        );
         // JDK 20+: a narrow no-break space before the AM/PM marker.
         assert_eq!(
             g("May 4, 2014 11:07:24\u{202f}PM").as_deref(),
@@ -525,6 +546,8 @@ mod tests {
             "May 4, 2014 11:07 PM",
             "May 0, 2014 11:07:24 PM",
             "May 4, 2014 11:07:24 XM",
+            "May 4, 2014 11:07:24 PM extra",
+            "May 4, 2014 11:07:24",
         ] {
             assert_eq!(g(bad), None, "{bad}");
         }

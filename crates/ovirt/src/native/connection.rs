@@ -178,13 +178,9 @@ impl Connection {
         if !query.is_empty() {
             let mut q: Vec<&(String, String)> = query.iter().collect();
             q.sort();
-            let mut ser = url::form_urlencoded::Serializer::new(String::new());
-            for (k, v) in q {
-                ser.append_pair(k, v);
-            }
-            url.push(if url.contains('?') { '&' } else { '?' });
+            let pairs = q.into_iter().map(|(k, v)| (k.as_str(), v.as_str()));
             // The engine reads `%20` and `+` alike; `%20` is what the SDKs send.
-            url.push_str(&ser.finish().replace('+', "%20"));
+            omnivirt_http::push_query(&mut url, pairs, omnivirt_http::Space::Percent20);
         }
         url
     }

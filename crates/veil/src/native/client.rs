@@ -287,6 +287,14 @@ impl VeilClient {
         language: Option<String>,
     ) -> Result<Self> {
         let (root, api) = split_base(url)?;
+        // Held as a URL parser writes it (host lower-cased, default port dropped), so a path
+        // appended to it needs no second parse per request (see `request_url`).
+        let api = url::Url::parse(&api)
+            .map(|u| u.as_str().trim_end_matches('/').to_owned())
+            .map_err(|e| {
+                Error::new(ErrorKind::Config, format!("bad VeiL URL {api}: {e}"))
+                    .with_vendor(VENDOR)
+            })?;
         let token = match &credentials {
             Credentials::Token(t) => Some(t.clone()),
             Credentials::Password { .. } => None,
@@ -332,34 +340,47 @@ impl VeilClient {
         format!("{}/{}", self.inner.api, path.trim_start_matches('/'))
     }
 
-    fn decorate(&self, req: Request, query: &[(String, String)]) -> Result<Request> {
-        let mut req = req
-            .vendor(VENDOR)
+    /// `<api>/<path>?async=1&<query>`: later pairs win over earlier ones of the same key, as
+    /// in the Python client (`async=0` turns tasks off), and a trailing comma is dropped from
+    /// each value (the server rejects it). A path of URL-safe characters without dot segments
+    /// (ids, collection names) is appended as it is; anything else goes through a URL parser,
+    /// which percent-encodes it and resolves dot segments.
+    fn request_url(&self, path: &str, query: &[(String, String)]) -> Result<String> {
+        let mut pairs: Vec<(&str, &str)> = vec![("async", "1")];
+        for (k, v) in query {
+            pairs.retain(|(pk, _)| pk != k);
+            pairs.push((k, v.trim_end_matches(',')));
+        }
+        let path = path.trim_start_matches('/');
+        let plain = path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_~/".contains(&b) || b == b'.')
+            && !path.starts_with('.')
+            && !path.contains("/.");
+        if plain {
+            let mut url = String::with_capacity(self.inner.api.len() + path.len() + 32);
+            url.push_str(&self.inner.api);
+            url.push('/');
+            url.push_str(path);
+            omnivirt_http::push_query(&mut url, pairs, omnivirt_http::Space::Plus);
+            return Ok(url);
+        }
+        let raw = self.url(path);
+        let mut u = url::Url::parse(&raw).map_err(|e| {
+            Error::new(ErrorKind::Config, format!("bad VeiL URL {raw}: {e}")).with_vendor(VENDOR)
+        })?;
+        u.query_pairs_mut().extend_pairs(pairs);
+        Ok(u.into())
+    }
+
+    fn decorate(&self, req: Request) -> Result<Request> {
+        req.vendor(VENDOR)
             .header("Accept", "application/json")?
             .header("Accept-Charset", "utf-8")?
             .header(
                 "Accept-Language",
                 self.inner.language.as_deref().unwrap_or("en"),
-            )?;
-        let mut pairs: Vec<(String, String)> = vec![("async".into(), "1".into())];
-        for (k, v) in query {
-            // Later wins, as in the Python client (`async=0` turns tasks off).
-            pairs.retain(|(pk, _)| pk != k);
-            // The server rejects a value ending in a comma.
-            pairs.push((k.clone(), v.trim_end_matches(',').to_owned()));
-        }
-        let mut u = url::Url::parse(&req.url).map_err(|e| {
-            Error::new(ErrorKind::Config, format!("bad VeiL URL {}: {e}", req.url))
-                .with_vendor(VENDOR)
-        })?;
-        {
-            let mut q = u.query_pairs_mut();
-            for (k, v) in &pairs {
-                q.append_pair(k, v);
-            }
-        }
-        req.url = u.to_string();
-        Ok(req)
+            )
     }
 
     /// Sends one request to `path` (relative to `/api/`, ending in `/`) and returns the raw
@@ -372,7 +393,7 @@ impl VeilClient {
         body: Option<&serde_json::Value>,
         op: Option<Op>,
     ) -> Result<Response> {
-        let mut req = Request::new(method.clone(), self.url(path));
+        let mut req = Request::new(method.clone(), self.request_url(path, query)?);
         if let Some(b) = body {
             let mut b = b.clone();
             if method == http::Method::POST
@@ -386,7 +407,7 @@ impl VeilClient {
             req = req.header("Content-Type", "application/json")?;
         }
         let idempotent = matches!(method, http::Method::GET | http::Method::PUT);
-        let mut req = self.decorate(req, query)?.idempotent(idempotent);
+        let mut req = self.decorate(req)?.idempotent(idempotent);
         if let Some(op) = op {
             req = req.op(op);
         }
@@ -655,6 +676,74 @@ mod tests {
         );
         assert_eq!(split_base("c").unwrap_err().kind(), ErrorKind::Config);
         assert_eq!(split_base("ftp://c").unwrap_err().kind(), ErrorKind::Config);
+    }
+
+    #[derive(Debug)]
+    struct Unused;
+
+    #[async_trait::async_trait]
+    impl omnivirt_http::Transport for Unused {
+        async fn send(&self, _req: Request) -> Result<Response> {
+            Err(Error::new(ErrorKind::Transport, "not for sending"))
+        }
+    }
+
+    fn client(url: &str) -> VeilClient {
+        VeilClient::new(url, Arc::new(Unused), Credentials::token("t")).unwrap()
+    }
+
+    #[test]
+    fn request_urls_are_what_a_url_parser_writes() {
+        let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect()
+        };
+        for base in [
+            "https://ctrl",
+            "https://CTRL:443/veil/",
+            "http://127.0.0.1:8080",
+        ] {
+            let c = client(base);
+            for (path, query) in [
+                ("domains/", q(&[])),
+                (
+                    "/domains/0b5c-9a/",
+                    q(&[("fields", "id,verbose_name,"), ("async", "0")]),
+                ),
+                (
+                    "domains/",
+                    q(&[("name", "web 1 ü&x=y"), ("ordering", "-created")]),
+                ),
+                ("domains/a b/", q(&[])),
+                ("domains/../users/", q(&[])),
+                ("domains/./x/", q(&[("limit", "2")])),
+                (".hidden/", q(&[])),
+                ("domains/%2e%2e/", q(&[])),
+            ] {
+                let mut want = url::Url::parse(&c.url(path)).unwrap();
+                {
+                    let mut pairs = vec![("async".to_owned(), "1".to_owned())];
+                    for (k, v) in &query {
+                        pairs.retain(|(pk, _)| pk != k);
+                        pairs.push((k.clone(), v.trim_end_matches(',').to_owned()));
+                    }
+                    want.query_pairs_mut().extend_pairs(pairs);
+                }
+                assert_eq!(
+                    c.request_url(path, &query).unwrap(),
+                    want.as_str(),
+                    "{base} {path}"
+                );
+            }
+        }
+        assert_eq!(
+            client("https://CTRL:443/")
+                .request_url("domains/", &[])
+                .unwrap(),
+            "https://ctrl/api/domains/?async=1"
+        );
     }
 
     #[test]

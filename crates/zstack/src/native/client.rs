@@ -327,15 +327,12 @@ impl ZStackClient {
 
     fn url(&self, path: &str, query: &[(String, String)]) -> String {
         let path = path.trim_start_matches('/');
-        let mut url = format!("{}/{path}", self.inner.base);
-        if !query.is_empty() {
-            let mut ser = url::form_urlencoded::Serializer::new(String::new());
-            for (k, v) in query {
-                ser.append_pair(k, v);
-            }
-            url.push('?');
-            url.push_str(&ser.finish());
-        }
+        let mut url = String::with_capacity(self.inner.base.len() + path.len() + 64);
+        url.push_str(&self.inner.base);
+        url.push('/');
+        url.push_str(path);
+        let pairs = query.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        omnivirt_http::push_query(&mut url, pairs, omnivirt_http::Space::Plus);
         url
     }
 

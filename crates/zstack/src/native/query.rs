@@ -43,7 +43,7 @@ pub enum Op {
 }
 
 /// The order in which the server looks for operators.
-const DETECTION: &[(&str, Op)] = &[
+const DETECTION: [(&str, Op); 12] = [
     ("!=", Op::Ne),
     (">=", Op::Ge),
     ("<=", Op::Le),
@@ -144,17 +144,15 @@ impl Condition {
         if field.is_empty() {
             return Err(invalid("a query condition needs a field".into()));
         }
-        let text = match self.op {
-            Op::IsNull | Op::NotNull => format!("{field}{}", self.op.as_str()),
-            op => format!("{field}{}{}", op.as_str(), self.value),
-        };
-        match parse_condition(&text) {
-            Some(back)
-                if back.field == field
-                    && back.op == self.op
-                    && (back.value == self.value
-                        || matches!(self.op, Op::IsNull | Op::NotNull)) =>
-            {
+        let null_test = matches!(self.op, Op::IsNull | Op::NotNull);
+        let value = if null_test { "" } else { self.value.as_str() };
+        let op = self.op.as_str();
+        let mut text = String::with_capacity(field.len() + op.len() + value.len());
+        text.push_str(field);
+        text.push_str(op);
+        text.push_str(value);
+        match split_condition(&text) {
+            Some((f, o, v)) if f == field && o == self.op && (v == self.value || null_test) => {
                 Ok(text)
             }
             _ => Err(invalid(format!(
@@ -176,21 +174,25 @@ impl fmt::Display for Condition {
 /// Parses a condition the way the server does (operator search order, field trimmed, value
 /// not). `None` when no operator is found.
 pub fn parse_condition(text: &str) -> Option<Condition> {
-    for (needle, op) in DETECTION {
-        if let Some(at) = text.find(needle) {
-            let field = text[..at].trim().to_owned();
-            let value = match op {
-                Op::IsNull | Op::NotNull => String::new(),
-                _ => text[at + needle.len()..].to_owned(),
-            };
-            return Some(Condition {
-                field,
-                op: *op,
-                value,
-            });
-        }
-    }
-    None
+    split_condition(text).map(|(field, op, value)| Condition {
+        field: field.to_owned(),
+        op,
+        value: value.to_owned(),
+    })
+}
+
+/// [`parse_condition`] without copies: the trimmed field, the operator and the value.
+fn split_condition(text: &str) -> Option<(&str, Op, &str)> {
+    let found = omnivirt_http::first_occurrences(text, DETECTION.map(|(needle, _)| needle));
+    let (at, (needle, op)) = found
+        .into_iter()
+        .zip(DETECTION)
+        .find_map(|(at, d)| at.map(|at| (at, d)))?;
+    let value = match op {
+        Op::IsNull | Op::NotNull => "",
+        _ => &text[at + needle.len()..],
+    };
+    Some((text[..at].trim(), op, value))
 }
 
 /// Sort direction.
@@ -325,10 +327,10 @@ mod tests {
     #[test]
     fn every_operator_round_trips() {
         for (_, op) in DETECTION {
-            let c = Condition::new("cpuNum", *op, "5");
+            let c = Condition::new("cpuNum", op, "5");
             let text = c.render().unwrap();
             let back = parse_condition(&text).unwrap();
-            assert_eq!(back.op, *op, "{text}");
+            assert_eq!(back.op, op, "{text}");
         }
     }
 

@@ -22,7 +22,7 @@ pub(super) enum COp {
 }
 
 /// The server's operator search order: the first operator text found anywhere wins.
-pub(super) const DETECTION: &[(&str, COp)] = &[
+pub(super) const DETECTION: [(&str, COp); 12] = [
     ("!=", COp::Ne),
     (">=", COp::Ge),
     ("<=", COp::Le),
@@ -45,19 +45,23 @@ pub(super) struct Cond {
 }
 
 pub(super) fn parse_cond(text: &str) -> Option<Cond> {
-    DETECTION.iter().find_map(|(needle, op)| {
-        let at = text.find(needle)?;
-        let field = text[..at].trim().to_owned();
-        let value = match op {
-            COp::IsNull | COp::NotNull => String::new(),
-            _ => text[at + needle.len()..].to_owned(),
-        };
-        (!field.is_empty()).then_some(Cond {
-            field,
-            op: *op,
-            value,
+    let found = omnivirt_http::first_occurrences(text, DETECTION.map(|(needle, _)| needle));
+    found
+        .into_iter()
+        .zip(DETECTION)
+        .find_map(|(at, (needle, op))| {
+            let at = at?;
+            let field = text[..at].trim();
+            let value = match op {
+                COp::IsNull | COp::NotNull => "",
+                _ => &text[at + needle.len()..],
+            };
+            (!field.is_empty()).then(|| Cond {
+                field: field.to_owned(),
+                op,
+                value: value.to_owned(),
+            })
         })
-    })
 }
 
 /// Every value at a dotted path, through nested lists (`allVolumes.uuid`).

@@ -20,8 +20,10 @@ pub(super) fn ext(id: &str) -> String {
         && b.iter().all(|&c| c == b'-' || c.is_ascii_hexdigit())
     {
         let mut out = String::with_capacity(32);
-        for part in id.split('-') {
-            out.push_str(part);
+        for &c in b {
+            if c != b'-' {
+                out.push(char::from(c));
+            }
         }
         out
     } else {
@@ -32,14 +34,17 @@ pub(super) fn ext(id: &str) -> String {
 /// A ZStack uuid as the World knows it.
 pub(super) fn int(world: &World, s: &str) -> String {
     if world.id_style() == IdStyle::Uuid && s.len() == 32 && is_hex(s) {
-        format!(
-            "{}-{}-{}-{}-{}",
-            &s[..8],
-            &s[8..12],
-            &s[12..16],
-            &s[16..20],
-            &s[20..]
-        )
+        let mut out = String::with_capacity(36);
+        for (i, part) in [&s[..8], &s[8..12], &s[12..16], &s[16..20], &s[20..]]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push_str(part);
+        }
+        out
     } else {
         s.to_owned()
     }
@@ -118,6 +123,12 @@ mod tests {
             "8f14e45fceea467fa0f62c3b1d6e9a10"
         );
         assert_eq!(ext("not-a-uuid"), "not-a-uuid");
+        let world = World::default();
+        assert_eq!(
+            int(&world, "8f14e45fceea467fa0f62c3b1d6e9a10"),
+            "8f14e45f-ceea-467f-a0f6-2c3b1d6e9a10"
+        );
+        assert_eq!(int(&world, "vm-1"), "vm-1");
         assert_eq!(
             ext("8f14e45f-ceea-467f-a0f6-2c3b1d6e9a1z"),
             "8f14e45f-ceea-467f-a0f6-2c3b1d6e9a1z"

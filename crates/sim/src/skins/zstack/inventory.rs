@@ -18,6 +18,7 @@ use super::render::zone_uuid;
 use crate::ids::uuid_from;
 use crate::model::{SimNetwork, SimStoragePool, SimTemplate};
 use crate::query::{Filter, NameMatch, Paging, SortBy};
+use crate::text::ipv4_text;
 use crate::world::World;
 
 /// What a seeded root volume template weighs: the World's templates have no size of their own.
@@ -65,20 +66,30 @@ pub(super) fn render_image(t: &SimTemplate) -> Value {
 
 /// The gateway and netmask of a CIDR, as a NIC on it reports them.
 pub(super) fn gateway_and_netmask(cidr: &str) -> Option<(String, String)> {
-    ip_range(cidr).map(|(gateway, _, _, netmask, _)| (gateway, netmask))
+    net_and_mask(cidr).map(|(net, mask, _)| (ipv4_text(net + 1), ipv4_text(mask)))
 }
 
 /// The IP range of a CIDR as ZStack describes it: gateway `.1`, addresses from `.2` to the last
 /// but one. `None` for text that is not an IPv4 CIDR.
 fn ip_range(cidr: &str) -> Option<(String, String, String, String, u32)> {
+    let (net, mask, len) = net_and_mask(cidr)?;
+    let last = net | !mask;
+    Some((
+        ipv4_text(net + 1),
+        ipv4_text(net + 2),
+        ipv4_text(last - 1),
+        ipv4_text(mask),
+        len,
+    ))
+}
+
+/// The network address, the mask and the prefix length of an IPv4 CIDR of /8 to /30.
+fn net_and_mask(cidr: &str) -> Option<(u32, u32, u32)> {
     let (addr, len) = cidr.split_once('/')?;
     let base: Ipv4Addr = addr.parse().ok()?;
     let len: u32 = len.parse().ok().filter(|l| (8..=30).contains(l))?;
     let mask = u32::MAX << (32 - len);
-    let net = u32::from(base) & mask;
-    let last = net | !mask;
-    let ip = |n: u32| Ipv4Addr::from(n).to_string();
-    Some((ip(net + 1), ip(net + 2), ip(last - 1), ip(mask), len))
+    Some((u32::from(base) & mask, mask, len))
 }
 
 pub(super) fn render_l3(n: &SimNetwork) -> Value {

@@ -10,6 +10,7 @@ use super::ids::{ext, gson_date, int};
 use super::mutate::str_param;
 use super::reply::{Fail, invalid_arg};
 use crate::query::{Filter, Paging};
+use crate::text::UuidText;
 use crate::world::{NewNic, NewVm, World};
 
 /// The system tag that carries cloud-init user data (base64 after the prefix).
@@ -68,11 +69,8 @@ fn tag_uuid(vm: &str, tag: &str) -> String {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         })
     };
-    format!(
-        "{:016x}{:016x}",
-        hash(0xcbf2_9ce4_8422_2325),
-        hash(0x8422_2325_cbf2_9ce4)
-    )
+    // `{:016x}{:016x}` of the two hashes: the dashed form without its dashes.
+    ext(UuidText::of(hash(0xcbf2_9ce4_8422_2325), hash(0x8422_2325_cbf2_9ce4)).as_str())
 }
 
 /// `UserTagInventory`s of the VMs the conditions name by `resourceUuid` (`=` or `?=`), or of
@@ -101,4 +99,33 @@ pub(super) fn user_tags(world: &World, conds: &[Cond]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_uuid_is_both_hashes_in_hex() {
+        let u = tag_uuid("8f14e45f-ceea-467f-a0f6-2c3b1d6e9a10", "env:prod");
+        assert_eq!(u.len(), 32);
+        assert!(
+            u.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        let hash = |seed: u64| {
+            "vm\0t".bytes().fold(seed, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+        };
+        assert_eq!(
+            tag_uuid("vm", "t"),
+            format!(
+                "{:016x}{:016x}",
+                hash(0xcbf2_9ce4_8422_2325),
+                hash(0x8422_2325_cbf2_9ce4)
+            )
+        );
+        assert_ne!(tag_uuid("vm", "t"), tag_uuid("vm", "u"));
+    }
 }

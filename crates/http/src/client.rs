@@ -246,7 +246,8 @@ impl Transport for HyperTransport {
                 )));
             }
         }
-        let authority = authority_of(&uri);
+        // For error messages only: written out when one is made (`authority_of`).
+        let target = uri.clone();
         let idempotent = req.is_idempotent();
         let method = req.method.clone();
         let mut headers = req.headers;
@@ -268,7 +269,7 @@ impl Transport for HyperTransport {
             .client
             .request(hreq)
             .await
-            .map_err(|e| map_client_error(&e, &authority, idempotent))?;
+            .map_err(|e| map_client_error(&e, &authority_of(&target), idempotent))?;
         let (parts, incoming) = resp.into_parts();
         let mut headers = parts.headers;
         let decoder = if self.gzip && is_gzip(&headers) {
@@ -288,7 +289,7 @@ impl Transport for HyperTransport {
             incoming,
             decoder,
             pending: Bytes::new(),
-            authority,
+            target,
             idempotent,
             done: false,
             seen: 0,
@@ -337,7 +338,8 @@ struct BodyReader {
     decoder: Option<GzipDecoder>,
     /// Compressed bytes received but not yet fed to the decoder (fed [`GZIP_STEP`] at a time).
     pending: Bytes,
-    authority: String,
+    /// The request's URI, for the `host:port` of error messages.
+    target: Uri,
     idempotent: bool,
     done: bool,
     /// Decoded bytes handed out so far.
@@ -392,7 +394,11 @@ impl BodyReader {
                 }
                 Some(Err(e)) => {
                     self.done = true;
-                    return Some(Err(body_error(&e, &self.authority, self.idempotent)));
+                    return Some(Err(body_error(
+                        &e,
+                        &authority_of(&self.target),
+                        self.idempotent,
+                    )));
                 }
                 Some(Ok(frame)) => {
                     // Trailers carry nothing we use.
@@ -415,7 +421,7 @@ impl BodyReader {
             ErrorKind::Protocol,
             format!(
                 "the gzip response body from {} could not be decoded: {e}",
-                self.authority
+                authority_of(&self.target)
             ),
         )
     }

@@ -1,5 +1,6 @@
 //! [`TimeoutLayer`]: per-attempt timeouts and overall deadlines.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -147,7 +148,27 @@ fn target(url: &str) -> String {
         .to_owned()
 }
 
-fn timeout_error(scope: Scope, limit: Duration, what: &str, vendor: &'static str) -> Error {
+/// What a timeout message names: the method and [`target`] of the request, written out only
+/// when a timeout fires (most requests never need the text).
+#[derive(Debug, Clone)]
+struct What {
+    method: http::Method,
+    url: String,
+    suffix: &'static str,
+}
+
+impl fmt::Display for What {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}{}", self.method, target(&self.url), self.suffix)
+    }
+}
+
+fn timeout_error(
+    scope: Scope,
+    limit: Duration,
+    what: &dyn fmt::Display,
+    vendor: &'static str,
+) -> Error {
     let err = match scope {
         Scope::Attempt => Error::new(
             ErrorKind::Timeout,
@@ -170,10 +191,15 @@ fn timeout_error(scope: Scope, limit: Duration, what: &str, vendor: &'static str
 #[async_trait]
 impl Transport for TimeoutLayer {
     async fn send(&self, req: Request) -> Result<Response> {
-        let what = format!("{} {}", req.method, target(&req.url));
+        // Kept as parts and written out only if a timeout fires.
+        let mut what = What {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            suffix: "",
+        };
         let vendor = req.meta.vendor;
         let op = req.meta.op;
-        let with_op = |e: Error| match op {
+        let with_op = move |e: Error| match op {
             Some(op) => e.with_op(op),
             None => e,
         };
@@ -197,21 +223,18 @@ impl Transport for TimeoutLayer {
             Body::Full(b) => Body::Full(b),
             Body::Stream(s) => {
                 let limit = self.limit;
-                let stalled = with_op(timeout_error(
-                    Scope::Attempt,
-                    limit,
-                    &format!("{what} (response body)"),
-                    vendor,
-                ));
-                let stream =
-                    futures::stream::unfold(Some((s, Some(stalled))), move |state| async move {
-                        let (mut s, stalled) = state?;
-                        match tokio::time::timeout(limit, s.next()).await {
-                            Ok(Some(item)) => Some((item, Some((s, stalled)))),
-                            Ok(None) => None,
-                            Err(_) => stalled.map(|e| (Err(e), None)),
+                what.suffix = " (response body)";
+                let stream = futures::stream::unfold(Some((s, what)), move |state| async move {
+                    let (mut s, what) = state?;
+                    match tokio::time::timeout(limit, s.next()).await {
+                        Ok(Some(item)) => Some((item, Some((s, what)))),
+                        Ok(None) => None,
+                        Err(_) => {
+                            let e = timeout_error(Scope::Attempt, limit, &what, vendor);
+                            Some((Err(with_op(e)), None))
                         }
-                    });
+                    }
+                });
                 Body::Stream(stream.boxed())
             }
         };

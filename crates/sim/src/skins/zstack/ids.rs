@@ -12,23 +12,27 @@ pub(super) fn is_hex(s: &str) -> bool {
 /// A World id as ZStack writes it: a dashed UUID loses its dashes.
 pub(super) fn ext(id: &str) -> String {
     let b = id.as_bytes();
-    // Checked byte by byte, no intermediate string (this runs for every uuid of every
-    // rendered inventory): dashes where a UUID has them, every other byte a hex digit or a
-    // dash, and every dash dropped, into a string allocated once at its final size.
-    if b.len() == 36
-        && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
-        && b.iter().all(|&c| c == b'-' || c.is_ascii_hexdigit())
-    {
-        let mut out = String::with_capacity(32);
-        for &c in b {
-            if c != b'-' {
-                out.push(char::from(c));
-            }
-        }
-        out
-    } else {
-        id.to_owned()
+    // Checked and copied in one pass over the bytes (this runs for every uuid of every rendered
+    // inventory): dashes where a UUID has them and only there, hex digits elsewhere.
+    if b.len() != 36 {
+        return id.to_owned();
     }
+    let mut out = [0u8; 32];
+    let mut n = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return id.to_owned();
+            }
+        } else if c.is_ascii_hexdigit() && n < out.len() {
+            out[n] = c;
+            n += 1;
+        } else {
+            return id.to_owned();
+        }
+    }
+    // Hex digits only: always UTF-8.
+    std::str::from_utf8(&out).map_or_else(|_| id.to_owned(), str::to_owned)
 }
 
 /// A ZStack uuid as the World knows it.
@@ -123,6 +127,11 @@ mod tests {
             "8f14e45fceea467fa0f62c3b1d6e9a10"
         );
         assert_eq!(ext("not-a-uuid"), "not-a-uuid");
+        // 36 bytes with the four dashes, and one more where a digit belongs: not a UUID.
+        assert_eq!(
+            ext("8f14e45f-ceea-467f-a0f6-2c3b1d6e9-10"),
+            "8f14e45f-ceea-467f-a0f6-2c3b1d6e9-10"
+        );
         let world = World::default();
         assert_eq!(
             int(&world, "8f14e45fceea467fa0f62c3b1d6e9a10"),

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::TryStreamExt;
 use omnivirt_core::{
     Backend, Client, DiskSpec, ErrorKind, ListQuery, Op, TaskState, VmState, WaitOptions,
 };
@@ -424,4 +425,58 @@ async fn skin_answers_malformed_input_in_kind() {
         v["schema"]["inventories[0]"],
         "org.zstack.kvm.KVMHostInventory"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn tags_beyond_one_page_are_all_read() {
+    let world = world();
+    let backend = ZStackBackend::with_transport(
+        BASE,
+        transport(&world),
+        Credentials::account("admin", "admin"),
+    );
+    let client = Client::new(Arc::new(backend));
+    let clusters: Vec<omnivirt_core::Cluster> = client
+        .clusters()
+        .list(ListQuery::new())
+        .try_collect()
+        .await
+        .unwrap();
+    let cluster = clusters[0].id.clone();
+    // 1,234 user tags: more than the 1,000 a QueryUserTag page holds.
+    let mut spec = omnivirt_core::VmSpec::new("many-tags", cluster)
+        .vcpus(1)
+        .memory_bytes(1 << 30);
+    for i in 0..1234 {
+        spec = spec.tag(format!("t{i:04}"));
+    }
+    let vm = client
+        .vms()
+        .create(&spec)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let before = world.requests_seen();
+    let got = client.vms().get(&vm.id).await.unwrap();
+    let mut tags = got.tags.clone();
+    tags.sort();
+    tags.dedup();
+    assert_eq!(tags.len(), 1234, "every tag once");
+    assert_eq!(tags[0], "t0000");
+    assert_eq!(tags[1233], "t1233");
+    // The VM, the full first page, then the two sorted pages.
+    assert_eq!(world.requests_seen() - before, 4);
+
+    // A VM with a few tags still costs one tag query.
+    let other = &client
+        .vms()
+        .page(&ListQuery::new().page_size(1), None)
+        .await
+        .unwrap()
+        .items[0];
+    let before = world.requests_seen();
+    client.vms().get(&other.id).await.unwrap();
+    assert_eq!(world.requests_seen() - before, 2);
 }

@@ -139,18 +139,22 @@ impl TimeoutLayer {
     }
 }
 
-/// `host:port/path` of a URL: enough to say what hung, nothing secret.
+/// `host:port/path` of a URL: enough to say what hung, nothing secret (no query, fragment or
+/// `user:password@`).
 fn target(url: &str) -> String {
     let no_query = url.split(['?', '#']).next().unwrap_or("");
-    no_query
-        .split_once("://")
-        .map_or(no_query, |x| x.1)
-        .to_owned()
+    let rest = no_query.split_once("://").map_or(no_query, |x| x.1);
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority.rsplit_once('@').map_or(authority, |x| x.1);
+    let mut out = String::with_capacity(host.len() + path.len());
+    out.push_str(host);
+    out.push_str(path);
+    out
 }
 
 /// What a timeout message names: the method and [`target`] of the request, written out only
-/// when a timeout fires (most requests never need the text).
-#[derive(Debug, Clone)]
+/// when a timeout fires (most requests never need the text). No `Debug`: the URL may carry a
+/// query with secrets, which [`target`] drops.
 struct What {
     method: http::Method,
     url: String,
@@ -257,6 +261,8 @@ mod tests {
     #[test]
     fn target_drops_query_and_scheme() {
         assert_eq!(target("https://h:1/a/b?token=x#f"), "h:1/a/b");
+        assert_eq!(target("https://u:s3cret@h:1/a@b"), "h:1/a@b");
+        assert_eq!(target("http://h"), "h");
     }
 
     #[test]

@@ -292,8 +292,11 @@ impl VeilClient {
         let api = url::Url::parse(&api)
             .map(|u| u.as_str().trim_end_matches('/').to_owned())
             .map_err(|e| {
-                Error::new(ErrorKind::Config, format!("bad VeiL URL {api}: {e}"))
-                    .with_vendor(VENDOR)
+                Error::new(
+                    ErrorKind::Config,
+                    format!("bad VeiL URL {}: {e}", omnivirt_http::redact_url(&api)),
+                )
+                .with_vendor(VENDOR)
             })?;
         let token = match &credentials {
             Credentials::Token(t) => Some(t.clone()),
@@ -367,7 +370,11 @@ impl VeilClient {
         }
         let raw = self.url(path);
         let mut u = url::Url::parse(&raw).map_err(|e| {
-            Error::new(ErrorKind::Config, format!("bad VeiL URL {raw}: {e}")).with_vendor(VENDOR)
+            Error::new(
+                ErrorKind::Config,
+                format!("bad VeiL URL {}: {e}", omnivirt_http::redact_url(&raw)),
+            )
+            .with_vendor(VENDOR)
         })?;
         u.query_pairs_mut().extend_pairs(pairs);
         Ok(u.into())

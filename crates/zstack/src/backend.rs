@@ -22,8 +22,10 @@ use crate::native::{
     CreateDataVolume, CreateVm, Credentials, DeleteMode, JobStatus, Reply, StopType, ZStackClient,
 };
 
+mod coalesce;
 mod day2;
 mod spec;
+mod tags;
 
 pub(crate) use spec::USERDATA_TAG;
 
@@ -38,6 +40,7 @@ pub struct ZStackBackend {
     client: ZStackClient,
     caps: Capabilities,
     pending_nics: day2::PendingNics,
+    tag_reads: std::sync::Arc<tags::TagReads>,
 }
 
 /// Connects from a neutral config: HTTP(S) with the standard stack (retry, timeouts, auth).
@@ -189,6 +192,7 @@ impl ZStackBackend {
             client,
             caps: capabilities(),
             pending_nics: day2::PendingNics::default(),
+            tag_reads: std::sync::Arc::default(),
         }
     }
 
@@ -463,9 +467,8 @@ impl Backend for ZStackBackend {
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
-        let mut vm = [convert::vm(&self.client.get_vm(id.as_str()).await?)];
-        self.fill_tags(&mut vm, Op::VmGet).await?;
-        let [vm] = vm;
+        let mut vm = convert::vm(&self.client.get_vm(id.as_str()).await?);
+        self.fill_tags_of_one(&mut vm).await?;
         Ok(vm)
     }
 

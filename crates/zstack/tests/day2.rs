@@ -30,6 +30,8 @@ impl Transport for Recording {
             .lock()
             .unwrap()
             .push(format!("{} {path}", req.method));
+        // One turn away, as a network is: concurrent callers interleave.
+        tokio::task::yield_now().await;
         self.inner.send(req).await
     }
 
@@ -111,6 +113,57 @@ async fn waiting_on_fifty_starts_reads_the_vms_in_batches() {
     assert_eq!(batched + tags, seen.len(), "only batched reads: {seen:#?}");
     assert!((1..=10).contains(&batched), "{batched} batched reads");
     assert!(!seen.iter().any(|r| r.contains("/api-jobs/")), "{seen:#?}");
+}
+
+#[tokio::test]
+async fn concurrent_gets_share_their_tag_reads() {
+    let world = world();
+    let cluster = world
+        .list_clusters(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
+        .items[0]
+        .id
+        .clone();
+    let ids: Vec<VmId> = (0..50)
+        .map(|i| {
+            let mut vm = NewVm::new(format!("tagged-{i:02}"), cluster.clone());
+            vm.tags = vec![format!("n{i:02}"), "all".to_owned()];
+            let sub = world.create_vm(vm).unwrap();
+            VmId::new(sub.target_id().replace('-', ""))
+        })
+        .collect();
+    world.settle();
+    let (client, seen) = setup(&world);
+    let vms = client.vms();
+    let got = futures::future::join_all(ids.iter().map(|id| vms.get(id))).await;
+    for (i, vm) in got.into_iter().enumerate() {
+        let mut tags = vm.unwrap().tags;
+        tags.sort();
+        assert_eq!(tags, vec!["all".to_owned(), format!("n{i:02}")]);
+    }
+    let seen = seen.lock().unwrap().clone();
+    let gets = seen
+        .iter()
+        .filter(|r| r.starts_with("GET /vm-instances?") && r.contains("q=uuid%3D"))
+        .count();
+    let tag_reads: Vec<&String> = seen
+        .iter()
+        .filter(|r| r.starts_with("GET /user-tags?"))
+        .collect();
+    assert_eq!(gets, 50, "{seen:#?}");
+    // The first get reads its tags alone; the 49 that arrived meanwhile share the next read.
+    assert_eq!(tag_reads.len(), 2, "{tag_reads:#?}");
+    // And the session's login.
+    assert_eq!(gets + tag_reads.len() + 1, seen.len(), "{seen:#?}");
+
+    // A get by itself still sends the one-VM tag query a recorded cassette holds.
+    let (client, seen) = setup(&world);
+    client.vms().get(&ids[0]).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 3, "login, VM, tags: {seen:#?}");
+    assert!(
+        seen[2].contains(&format!("resourceUuid%3F%3D{}", ids[0].as_str())),
+        "{seen:#?}"
+    );
 }
 
 #[tokio::test]

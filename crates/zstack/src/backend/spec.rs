@@ -1,5 +1,4 @@
-//! The parts of a [`VmSpec`] beyond sizes and image, as `CreateVmInstance` takes them, and the
-//! user tags read back with VMs.
+//! The parts of a [`VmSpec`] beyond sizes and image, as `CreateVmInstance` takes them.
 //!
 //! | spec part | `CreateVmInstance` |
 //! |---|---|
@@ -8,32 +7,17 @@
 //! | `user_data` | system tag `userdata::<base64>` |
 //! | `tags` | `userTags` (user tags on the new VM, in the same message) |
 //!
-//! Tags come back through `QueryUserTag` (`resourceUuid?=` the VMs of a page or batch): one
-//! request more per page, none per VM.
-
-use std::collections::HashMap;
+//! The tags come back with the VMs: see the `tags` module.
 
 use base64::Engine;
-use omnivirt_core::{Error, ErrorKind, Op, Result, Vm, VmSpec};
+use omnivirt_core::{Error, ErrorKind, Op, Result, VmSpec};
 use serde_json::json;
 
-use super::ZStackBackend;
 use crate::VENDOR;
-use crate::generated::types::UserTagInventory;
-use crate::native::query::{Condition, Direction, Query};
 use crate::native::{CreateVm, check_uuid};
 
 /// The system tag prefix that carries cloud-init user data.
 pub(crate) const USERDATA_TAG: &str = "userdata::";
-
-/// VM uuids per `QueryUserTag` (as for a batched VM read: the URL stays near 3.3 KB).
-const TAG_BATCH: usize = 100;
-
-/// User tags per `QueryUserTag` page: the server's own maximum.
-const TAG_PAGE: u32 = 1000;
-
-/// Pages of user tags read for one batch of VMs before the listing is taken for endless.
-const TAG_PAGES_MAX: usize = 100;
 
 /// Adds the networks, storage, user data and tags of `spec` to the create message; refuses
 /// before any request what the message cannot carry.
@@ -69,76 +53,6 @@ pub(super) fn create_parts(spec: &VmSpec, mut c: CreateVm) -> Result<CreateVm> {
         c = c.param("userTags", json!(spec.tags));
     }
     Ok(c)
-}
-
-impl ZStackBackend {
-    /// Fills `tags` of each VM with its user tags, in one `QueryUserTag` per 100 VMs (more
-    /// only when their tags fill a page).
-    pub(super) async fn fill_tags(&self, vms: &mut [Vm], op: Op) -> Result<()> {
-        for chunk in vms.chunks_mut(TAG_BATCH) {
-            if chunk.is_empty() {
-                continue;
-            }
-            let q = Query::new()
-                .filter(Condition::eq("resourceType", "VmInstanceVO"))
-                .filter(Condition::is_in(
-                    "resourceUuid",
-                    chunk.iter().map(|v| v.id.as_str()),
-                ));
-            let mut tags = self
-                .client
-                .query::<UserTagInventory>("user-tags", &q.clone().limit(TAG_PAGE), Some(op))
-                .await?
-                .items;
-            if tags.len() >= TAG_PAGE as usize {
-                // A full page may not be all of them: read them again page by page, in an
-                // order that stays put between pages.
-                tags = self.all_tags(q, op).await?;
-            }
-            let mut by_vm: HashMap<String, Vec<String>> = HashMap::new();
-            for t in tags {
-                if let (Some(vm), Some(tag)) = (t.resource_uuid, t.tag) {
-                    by_vm.entry(vm).or_default().push(tag);
-                }
-            }
-            for vm in chunk.iter_mut() {
-                vm.tags = by_vm.remove(vm.id.as_str()).unwrap_or_default();
-            }
-        }
-        Ok(())
-    }
-
-    /// Every user tag `q` selects, by pages of [`TAG_PAGE`] sorted by uuid; a `Protocol` error
-    /// past [`TAG_PAGES_MAX`] full pages (a server that never ends a listing).
-    async fn all_tags(&self, q: Query, op: Op) -> Result<Vec<UserTagInventory>> {
-        let q = q.sort("uuid", Direction::Asc).limit(TAG_PAGE);
-        let mut out: Vec<UserTagInventory> = Vec::new();
-        for _ in 0..TAG_PAGES_MAX {
-            let page = self
-                .client
-                .query::<UserTagInventory>(
-                    "user-tags",
-                    &q.clone().start(out.len() as u64),
-                    Some(op),
-                )
-                .await?
-                .items;
-            let full = page.len() >= TAG_PAGE as usize;
-            out.extend(page);
-            if !full {
-                return Ok(out);
-            }
-        }
-        Err(Error::new(
-            ErrorKind::Protocol,
-            format!(
-                "QueryUserTag kept answering full pages: more than {} user tags for {TAG_BATCH} VMs",
-                TAG_PAGES_MAX * TAG_PAGE as usize
-            ),
-        )
-        .with_vendor(VENDOR)
-        .with_op(op))
-    }
 }
 
 #[cfg(test)]

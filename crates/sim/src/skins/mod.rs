@@ -6,6 +6,8 @@ use crate::skin::Skin;
 
 #[cfg(feature = "cloudtower")]
 pub mod cloudtower;
+#[cfg(any(feature = "cloudtower", feature = "zstack"))]
+mod json_out;
 #[cfg(feature = "ovirt")]
 pub mod ovirt;
 pub mod sim;

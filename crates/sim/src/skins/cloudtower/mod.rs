@@ -50,7 +50,6 @@ mod devices;
 mod disks;
 mod filter;
 mod inventory;
-mod json_out;
 mod labels;
 mod mutate;
 mod render;

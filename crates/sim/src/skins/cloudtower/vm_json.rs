@@ -3,8 +3,8 @@
 //! together over VMs in every shape the skin renders), at a fraction of the cost: the fixed
 //! keys between the values are copied as whole runs.
 
-use super::json_out::{boolean, float, opt_str, str, str_body, uint, value};
 use super::vm_doc::{IdRef, IdTail, OrWord, VmDoc};
+use crate::skins::json_out::{boolean, float, opt_str, str, str_body, uint, value};
 
 impl VmDoc<'_> {
     /// Appends this VM as one JSON object.

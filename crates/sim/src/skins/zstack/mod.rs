@@ -73,6 +73,7 @@ mod tags;
 #[cfg(test)]
 mod tests;
 mod vm_doc;
+mod vm_json;
 
 /// Where the API lives (servlet context `zstack`, API version `v1`).
 pub const MOUNT: &str = "/zstack/v1";

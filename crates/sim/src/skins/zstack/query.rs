@@ -2,7 +2,6 @@
 
 use http::StatusCode;
 use omnivirt_http::{Request, Response};
-use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::DEFAULT_LIMIT;
@@ -13,6 +12,7 @@ use super::render::{render_cluster, render_host, render_vm, render_volume_of, re
 use super::reply::{Fail, text};
 use super::status::{schema_class, vm_word};
 use super::vm_doc::VmDoc;
+use super::vm_json::vm_page_json;
 use crate::model::SimVm;
 use crate::query::{Filter, Paging};
 use crate::skin;
@@ -334,39 +334,6 @@ impl Answer {
             Answer::Text(t) => skin::json_text_response(StatusCode::OK, t),
         }
     }
-}
-
-/// The query reply around a page of VM documents, as [`reply`] writes it for their values:
-/// `inventories`, the `schema` entry of each, then `total` when asked for.
-fn vm_page_json(docs: &[VmDoc<'_>], total: usize, with_count: bool) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Page<'p, 'a> {
-        inventories: &'p [VmDoc<'a>],
-        schema: Schema,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        total: Option<usize>,
-    }
-    /// `{"inventories[0]": CLASS, ...}` without building the map.
-    struct Schema(usize);
-    impl Serialize for Schema {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut m = s.serialize_map(Some(self.0))?;
-            for i in 0..self.0 {
-                m.serialize_entry(
-                    &format!("inventories[{i}]"),
-                    schema_class(Res::Vm, &Value::Null),
-                )?;
-            }
-            m.end()
-        }
-    }
-    let page = Page {
-        inventories: docs,
-        schema: Schema(docs.len()),
-        total: with_count.then_some(total),
-    };
-    serde_json::to_vec(&page).unwrap_or_default()
 }
 
 /// The query reply around one page of inventories.

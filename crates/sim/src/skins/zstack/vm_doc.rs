@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::DATA_KEY;
-use super::ids::{ext, gson_date};
+use super::ids::{ExtId, GsonDate};
 use super::inventory::{gateway_and_netmask, pool_of};
 use super::render::{ps_uuid, root_volume_of, zone_uuid_str};
 use super::status::{vm_word, volume_status};
@@ -17,34 +17,44 @@ use crate::world::World;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct VmDoc<'a> {
-    uuid: String,
-    name: &'a str,
-    description: &'a str,
-    zone_uuid: &'static str,
-    cluster_uuid: String,
-    image_uuid: Option<String>,
-    host_uuid: Option<String>,
-    last_host_uuid: Value,
-    instance_offering_uuid: Option<()>,
-    root_volume_uuid: String,
-    platform: &'static str,
-    architecture: &'static str,
-    default_l3_network_uuid: Option<String>,
+    pub(super) uuid: ExtId,
+    pub(super) name: &'a str,
+    pub(super) description: &'a str,
+    pub(super) zone_uuid: &'static str,
+    pub(super) cluster_uuid: ExtId,
+    pub(super) image_uuid: Option<ExtId>,
+    pub(super) host_uuid: Option<ExtId>,
+    pub(super) last_host_uuid: LastHost<'a>,
+    pub(super) instance_offering_uuid: Option<()>,
+    pub(super) root_volume_uuid: String,
+    pub(super) platform: &'static str,
+    pub(super) architecture: &'static str,
+    pub(super) default_l3_network_uuid: Option<ExtId>,
     #[serde(rename = "type")]
-    kind: &'static str,
-    hypervisor_type: &'static str,
-    memory_size: u64,
-    reserved_memory_size: u8,
-    cpu_num: u32,
-    cpu_speed: u8,
-    allocator_strategy: &'static str,
-    create_date: String,
-    last_op_date: String,
-    state: &'static str,
-    vm_nics: Vec<NicDoc<'a>>,
-    all_volumes: Vec<VolumeDoc>,
-    vm_cd_roms: &'static [u8],
-    guest_os_type: &'static str,
+    pub(super) kind: &'static str,
+    pub(super) hypervisor_type: &'static str,
+    pub(super) memory_size: u64,
+    pub(super) reserved_memory_size: u8,
+    pub(super) cpu_num: u32,
+    pub(super) cpu_speed: u8,
+    pub(super) allocator_strategy: &'static str,
+    pub(super) create_date: GsonDate,
+    pub(super) last_op_date: GsonDate,
+    pub(super) state: &'static str,
+    pub(super) vm_nics: Vec<NicDoc<'a>>,
+    pub(super) all_volumes: Vec<VolumeDoc>,
+    pub(super) vm_cd_roms: &'static [u8],
+    pub(super) guest_os_type: &'static str,
+}
+
+/// `lastHostUuid`: what a migration left in the VM's extras, else the current host.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum LastHost<'a> {
+    /// Set by the skin after a migration.
+    Given(&'a Value),
+    /// The host the VM is on, if any.
+    Current(Option<ExtId>),
 }
 
 impl<'a> VmDoc<'a> {
@@ -56,26 +66,25 @@ impl<'a> VmDoc<'a> {
             .map(|d| VolumeDoc::new(world, &d, Some(v)))
             .collect();
         let root_volume_uuid = root_volume_of(world, v);
-        let host_uuid = v.host_id.as_ref().map(|h| ext(h.as_str()));
-        let last_host_uuid = v
-            .extra
-            .get("zstack_last_host")
-            .cloned()
-            .unwrap_or_else(|| host_uuid.clone().map_or(Value::Null, Value::String));
+        let host_uuid = v.host_id.as_ref().map(|h| ExtId::of(h.as_str()));
+        let last_host_uuid = match v.extra.get("zstack_last_host") {
+            Some(given) => LastHost::Given(given),
+            None => LastHost::Current(host_uuid.clone()),
+        };
         VmDoc {
-            uuid: ext(v.id.as_str()),
+            uuid: ExtId::of(v.id.as_str()),
             name: &v.name,
             description: &v.description,
             zone_uuid: zone_uuid_str(),
-            cluster_uuid: ext(v.cluster_id.as_str()),
-            image_uuid: v.template_id.as_deref().map(ext),
+            cluster_uuid: ExtId::of(v.cluster_id.as_str()),
+            image_uuid: v.template_id.as_deref().map(ExtId::of),
             host_uuid,
             last_host_uuid,
             instance_offering_uuid: None,
             root_volume_uuid,
             platform: "Linux",
             architecture: "x86_64",
-            default_l3_network_uuid: v.nics.first().map(|n| ext(n.network_id.as_str())),
+            default_l3_network_uuid: v.nics.first().map(|n| ExtId::of(n.network_id.as_str())),
             kind: "UserVm",
             hypervisor_type: "KVM",
             memory_size: v.memory_bytes,
@@ -83,8 +92,8 @@ impl<'a> VmDoc<'a> {
             cpu_num: v.vcpus,
             cpu_speed: 0,
             allocator_strategy: "LastHostPreferredAllocatorStrategy",
-            create_date: gson_date(v.created_at),
-            last_op_date: gson_date(v.updated_at),
+            create_date: GsonDate::of(v.created_at),
+            last_op_date: GsonDate::of(v.updated_at),
             state: vm_word(v.state),
             vm_nics: v
                 .nics
@@ -108,37 +117,37 @@ impl<'a> VmDoc<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct NicDoc<'a> {
-    uuid: String,
-    vm_instance_uuid: String,
-    l3_network_uuid: String,
-    ip: &'a str,
-    mac: &'a str,
-    hypervisor_type: &'static str,
-    netmask: String,
-    gateway: String,
-    ip_version: u8,
-    driver_type: &'a str,
-    internal_name: &'a str,
-    device_id: usize,
+    pub(super) uuid: ExtId,
+    pub(super) vm_instance_uuid: ExtId,
+    pub(super) l3_network_uuid: ExtId,
+    pub(super) ip: &'a str,
+    pub(super) mac: &'a str,
+    pub(super) hypervisor_type: &'static str,
+    pub(super) netmask: String,
+    pub(super) gateway: String,
+    pub(super) ip_version: u8,
+    pub(super) driver_type: &'a str,
+    pub(super) internal_name: &'a str,
+    pub(super) device_id: usize,
     #[serde(rename = "type")]
-    kind: &'static str,
-    state: &'static str,
-    used_ips: [UsedIpDoc<'a>; 1],
-    create_date: String,
-    last_op_date: String,
+    pub(super) kind: &'static str,
+    pub(super) state: &'static str,
+    pub(super) used_ips: [UsedIpDoc<'a>; 1],
+    pub(super) create_date: GsonDate,
+    pub(super) last_op_date: GsonDate,
 }
 
 /// `UsedIpInventory`: the one address of a NIC.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct UsedIpDoc<'a> {
-    uuid: String,
-    l3_network_uuid: String,
-    ip_version: u8,
-    ip: &'a str,
-    netmask: String,
-    gateway: String,
-    vm_nic_uuid: String,
+pub(super) struct UsedIpDoc<'a> {
+    pub(super) uuid: ExtId,
+    pub(super) l3_network_uuid: ExtId,
+    pub(super) ip_version: u8,
+    pub(super) ip: &'a str,
+    pub(super) netmask: String,
+    pub(super) gateway: String,
+    pub(super) vm_nic_uuid: ExtId,
 }
 
 impl<'a> NicDoc<'a> {
@@ -148,10 +157,10 @@ impl<'a> NicDoc<'a> {
             .ok()
             .and_then(|x| gateway_and_netmask(&x.cidr))
             .unwrap_or_default();
-        let uuid = ext(n.id.as_str());
-        let l3 = ext(n.network_id.as_str());
+        let uuid = ExtId::of(n.id.as_str());
+        let l3 = ExtId::of(n.network_id.as_str());
         let used = UsedIpDoc {
-            uuid: ext(&crate::ids::uuid_from(&format!("{uuid}-ip"))),
+            uuid: ExtId::of(crate::ids::uuid_of(&[uuid.as_str(), "-ip"]).as_str()),
             l3_network_uuid: l3.clone(),
             ip_version: 4,
             ip: &n.ip,
@@ -161,7 +170,7 @@ impl<'a> NicDoc<'a> {
         };
         NicDoc {
             uuid,
-            vm_instance_uuid: ext(vm.id.as_str()),
+            vm_instance_uuid: ExtId::of(vm.id.as_str()),
             l3_network_uuid: l3,
             ip: &n.ip,
             mac: &n.mac,
@@ -175,8 +184,8 @@ impl<'a> NicDoc<'a> {
             kind: "VNIC",
             state: "enable",
             used_ips: [used],
-            create_date: gson_date(vm.created_at),
-            last_op_date: gson_date(vm.updated_at),
+            create_date: GsonDate::of(vm.created_at),
+            last_op_date: GsonDate::of(vm.updated_at),
         }
     }
 }
@@ -185,24 +194,24 @@ impl<'a> NicDoc<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct VolumeDoc {
-    uuid: String,
-    name: String,
-    description: &'static str,
-    primary_storage_uuid: String,
-    vm_instance_uuid: Option<String>,
-    disk_offering_uuid: Option<()>,
-    install_path: String,
+    pub(super) uuid: ExtId,
+    pub(super) name: String,
+    pub(super) description: &'static str,
+    pub(super) primary_storage_uuid: String,
+    pub(super) vm_instance_uuid: Option<ExtId>,
+    pub(super) disk_offering_uuid: Option<()>,
+    pub(super) install_path: String,
     #[serde(rename = "type")]
-    kind: &'static str,
-    format: &'static str,
-    size: u64,
-    actual_size: u64,
-    device_id: Option<usize>,
-    state: &'static str,
-    status: &'static str,
-    is_shareable: bool,
-    create_date: String,
-    last_op_date: String,
+    pub(super) kind: &'static str,
+    pub(super) format: &'static str,
+    pub(super) size: u64,
+    pub(super) actual_size: u64,
+    pub(super) device_id: Option<usize>,
+    pub(super) state: &'static str,
+    pub(super) status: &'static str,
+    pub(super) is_shareable: bool,
+    pub(super) create_date: GsonDate,
+    pub(super) last_op_date: GsonDate,
 }
 
 impl VolumeDoc {
@@ -226,14 +235,24 @@ impl VolumeDoc {
             .clone()
             .or_else(|| pool_of(world, &cluster))
             .unwrap_or_else(|| ps_uuid(&cluster));
-        let uuid = ext(d.id.as_str());
+        let uuid = ExtId::of(d.id.as_str());
+        let mut install_path = String::with_capacity(64 + 2 * uuid.as_str().len());
+        for part in [
+            "/zstack_ps/dataVolumes/vol-",
+            uuid.as_str(),
+            "/",
+            uuid.as_str(),
+            ".qcow2",
+        ] {
+            install_path.push_str(part);
+        }
         VolumeDoc {
-            install_path: format!("/zstack_ps/dataVolumes/vol-{uuid}/{uuid}.qcow2"),
+            install_path,
             uuid,
             name: d.name.clone(),
             description: "",
             primary_storage_uuid,
-            vm_instance_uuid: d.vm_id.as_ref().map(|v| ext(v.as_str())),
+            vm_instance_uuid: d.vm_id.as_ref().map(|v| ExtId::of(v.as_str())),
             disk_offering_uuid: None,
             kind,
             format: "qcow2",
@@ -243,8 +262,8 @@ impl VolumeDoc {
             state: "Enabled",
             status: volume_status(d.state),
             is_shareable: false,
-            create_date: gson_date(d.created_at),
-            last_op_date: gson_date(d.created_at),
+            create_date: GsonDate::of(d.created_at),
+            last_op_date: GsonDate::of(d.created_at),
         }
     }
 

@@ -1,22 +1,23 @@
 //! JSON text written by hand, byte for byte what `serde_json`'s compact writer gives: strings
 //! escaped as it escapes them (by the escaper shared with the CLI,
-//! [`omnivirt_http::escape_json_str_body`]), integers and the few floats the skin sends. The VM page uses it
-//! (see `VmDoc::write_json`); tests hold it to `serde_json`'s output.
+//! [`omnivirt_http::escape_json_str_body`]), integers and the few floats the skins send. The
+//! VM pages of the CloudTower and ZStack skins use it (their `VmDoc::write_json`); tests hold
+//! it to `serde_json`'s output.
 
 use serde_json::Value;
 
 /// Appends `v` as a JSON string, quotes included.
-pub(super) fn str(out: &mut Vec<u8>, v: &str) {
+pub(in crate::skins) fn str(out: &mut Vec<u8>, v: &str) {
     omnivirt_http::push_json_str(out, v);
 }
 
 /// Appends `v` escaped as inside a JSON string, without the quotes.
-pub(super) fn str_body(out: &mut Vec<u8>, v: &str) {
+pub(in crate::skins) fn str_body(out: &mut Vec<u8>, v: &str) {
     omnivirt_http::escape_json_str_body(out, v);
 }
 
 /// Appends `v` as a JSON string, or `null`.
-pub(super) fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
+pub(in crate::skins) fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
     match v {
         Some(v) => str(out, v),
         None => out.extend_from_slice(b"null"),
@@ -24,12 +25,12 @@ pub(super) fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
 }
 
 /// Appends an unsigned integer.
-pub(super) fn uint(out: &mut Vec<u8>, v: u64) {
+pub(in crate::skins) fn uint(out: &mut Vec<u8>, v: u64) {
     out.extend_from_slice(crate::text::u64_digits(&mut [0; 20], v));
 }
 
 /// Appends `true` or `false`.
-pub(super) fn boolean(out: &mut Vec<u8>, v: bool) {
+pub(in crate::skins) fn boolean(out: &mut Vec<u8>, v: bool) {
     out.extend_from_slice(if v { b"true" } else { b"false" });
 }
 
@@ -37,7 +38,7 @@ pub(super) fn boolean(out: &mut Vec<u8>, v: bool) {
 /// Quarters below a billion (every float the skin sends) are written directly: their exact
 /// decimal has at most two decimals, and no shorter text is near enough to read back as
 /// them. Anything else goes through `serde_json`.
-pub(super) fn float(out: &mut Vec<u8>, v: f64) {
+pub(in crate::skins) fn float(out: &mut Vec<u8>, v: f64) {
     let quarters = v * 4.0;
     if (0.0..1e9).contains(&v) && v.is_sign_positive() && quarters.fract() == 0.0 {
         let q = quarters as u64;
@@ -54,7 +55,7 @@ pub(super) fn float(out: &mut Vec<u8>, v: f64) {
 }
 
 /// Appends a `Value` as `serde_json` writes it.
-pub(super) fn value(out: &mut Vec<u8>, v: &Value) {
+pub(in crate::skins) fn value(out: &mut Vec<u8>, v: &Value) {
     let _ = serde_json::to_writer(&mut *out, v);
 }
 

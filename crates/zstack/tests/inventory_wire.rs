@@ -292,3 +292,37 @@ async fn an_inventory_without_uuid_is_a_protocol_error() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Protocol);
 }
+
+#[tokio::test]
+async fn an_answer_that_is_not_utf8_or_not_whole_is_a_protocol_error() {
+    let server = server().await;
+    // A name with a byte that is not UTF-8, and a body cut off in the middle.
+    let mut bad =
+        br#"{"inventories":[{"uuid":"f4ac0a3119c94c6fae844c2298615d27","name":"p"#.to_vec();
+    bad.extend_from_slice(b"\xff\"}],\"total\":1}");
+    let cut = br#"{"inventories":[{"uuid":"f4ac0a3119c94c6fae"#.to_vec();
+    for (body, says) in [(bad, "invalid unicode"), (cut, "EOF")] {
+        server.reset().await;
+        let server = &server;
+        Mock::given(method("PUT"))
+            .and(path("/zstack/v1/accounts/login"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"inventory": {"uuid": SESSION}})),
+            )
+            .mount(server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/zstack/v1/primary-storage"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+            .mount(server)
+            .await;
+        let e = backend(server)
+            .list_storage_pools(&ListQuery::new(), None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol, "{e}");
+        let text = e.to_string();
+        assert!(text.contains(says), "{text}");
+        assert!(!text.contains('\n'), "{text}");
+    }
+}

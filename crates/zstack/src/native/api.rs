@@ -5,7 +5,7 @@ use omnivirt_core::{Error, Op, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::client::{RawReply, Reply, ZStackClient, json_or_empty};
+use super::client::{RawReply, Reply, ZStackClient, decode_json};
 use super::query::{Condition, Query};
 use crate::VENDOR;
 use crate::generated::ops;
@@ -290,8 +290,7 @@ impl ZStackClient {
             .with_vendor(VENDOR));
         };
         // Straight from the bytes into the page type: no `Value` tree in between.
-        let page: QueryReply<T> = serde_json::from_slice(json_or_empty(&body))
-            .map_err(|e| not_described(resource, &e))?;
+        let page: QueryReply<T> = decode_json(&body).map_err(|e| not_described(resource, &e))?;
         let count_only = pairs.iter().any(|(k, v)| k == "count" && v == "true");
         let items = match page.inventories {
             Some(items) => items,

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use omnivirt_core::{
-    Backend, Client, ErrorKind, NicSpec, SnapshotSpec, VmId, VmState, VmUpdate, WaitOptions,
+    Backend, Client, ClusterId, ErrorKind, NicSpec, SnapshotSpec, VmId, VmState, VmUpdate,
+    WaitOptions,
 };
 use omnivirt_http::{Request, Response, SharedTransport, Transport};
 use omnivirt_sim::skins::zstack::ZStackSkin;
@@ -70,23 +71,30 @@ fn world() -> Arc<World> {
     ))
 }
 
-#[tokio::test]
-async fn waiting_on_fifty_starts_reads_the_vms_in_batches() {
-    let world = world();
+/// Fifty VMs made by `spec` in the World's first cluster, settled; their ids as ZStack writes
+/// them.
+fn fifty_vms(world: &World, spec: impl Fn(usize, ClusterId) -> NewVm) -> Vec<VmId> {
     let cluster = world
         .list_clusters(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
         .items[0]
         .id
         .clone();
-    let ids: Vec<VmId> = (0..50)
+    let ids = (0..50)
         .map(|i| {
-            let sub = world
-                .create_vm(NewVm::new(format!("batch-{i:02}"), cluster.clone()))
-                .unwrap();
+            let sub = world.create_vm(spec(i, cluster.clone())).unwrap();
             VmId::new(sub.target_id().replace('-', ""))
         })
         .collect();
     world.settle();
+    ids
+}
+
+#[tokio::test]
+async fn waiting_on_fifty_starts_reads_the_vms_in_batches() {
+    let world = world();
+    let ids = fifty_vms(&world, |i, cluster| {
+        NewVm::new(format!("batch-{i:02}"), cluster)
+    });
     let (client, seen) = setup(&world);
     let mut ops = Vec::new();
     for id in &ids {
@@ -118,20 +126,11 @@ async fn waiting_on_fifty_starts_reads_the_vms_in_batches() {
 #[tokio::test]
 async fn concurrent_gets_share_their_tag_reads() {
     let world = world();
-    let cluster = world
-        .list_clusters(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
-        .items[0]
-        .id
-        .clone();
-    let ids: Vec<VmId> = (0..50)
-        .map(|i| {
-            let mut vm = NewVm::new(format!("tagged-{i:02}"), cluster.clone());
-            vm.tags = vec![format!("n{i:02}"), "all".to_owned()];
-            let sub = world.create_vm(vm).unwrap();
-            VmId::new(sub.target_id().replace('-', ""))
-        })
-        .collect();
-    world.settle();
+    let ids = fifty_vms(&world, |i, cluster| {
+        let mut vm = NewVm::new(format!("tagged-{i:02}"), cluster);
+        vm.tags = vec![format!("n{i:02}"), "all".to_owned()];
+        vm
+    });
     let (client, seen) = setup(&world);
     let vms = client.vms();
     let got = futures::future::join_all(ids.iter().map(|id| vms.get(id))).await;

@@ -44,8 +44,8 @@ impl ExtId {
             if buf[..32].iter().all(u8::is_ascii_hexdigit) {
                 return ExtId::Inline { buf, len: 32 };
             }
-            buf = [0; 36];
         }
+        // Anything else as it is (a 36-byte id overwrites the whole buffer).
         match buf.get_mut(..b.len()) {
             Some(head) => {
                 head.copy_from_slice(b);

@@ -3,12 +3,13 @@
 //! documents (the test below holds the two together over VMs in several shapes), at a fraction
 //! of the cost: the fixed keys between the values are copied as whole runs.
 
+use serde_json::Value;
+
 use super::ids::ExtId;
+use super::query::Res;
+use super::status::schema_class;
 use super::vm_doc::{LastHost, NicDoc, UsedIpDoc, VmDoc, VolumeDoc};
 use crate::skins::json_out::{boolean, str, uint, value};
-
-/// The Java class each VM of a page is named with in the reply's `schema`.
-const VM_CLASS: &str = "org.zstack.header.vm.VmInstanceInventory";
 
 /// The query reply around a page of VM documents: `inventories`, the `schema` entry of each,
 /// then `total` when asked for.
@@ -22,6 +23,7 @@ pub(super) fn vm_page_json(docs: &[VmDoc<'_>], total: usize, with_count: bool) -
         d.write_json(&mut out);
     }
     out.extend_from_slice(b"],\"schema\":{");
+    let class = schema_class(Res::Vm, &Value::Null);
     for i in 0..docs.len() {
         if i > 0 {
             out.push(b',');
@@ -29,7 +31,7 @@ pub(super) fn vm_page_json(docs: &[VmDoc<'_>], total: usize, with_count: bool) -
         out.extend_from_slice(b"\"inventories[");
         uint(&mut out, i as u64);
         out.extend_from_slice(b"]\":");
-        str(&mut out, VM_CLASS);
+        str(&mut out, class);
     }
     out.push(b'}');
     if with_count {
@@ -239,7 +241,7 @@ impl VolumeDoc {
 #[cfg(test)]
 mod tests {
     use serde::Serialize;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     use super::*;
     use crate::query::{Filter, Paging};
@@ -258,7 +260,12 @@ mod tests {
             total: Option<usize>,
         }
         let schema = (0..docs.len())
-            .map(|i| (format!("inventories[{i}]"), json!(VM_CLASS)))
+            .map(|i| {
+                (
+                    format!("inventories[{i}]"),
+                    json!(schema_class(Res::Vm, &Value::Null)),
+                )
+            })
             .collect();
         serde_json::to_vec(&Page {
             inventories: docs,

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use crate::VENDOR;
 use crate::config::ZStackConfig;
-use crate::convert;
+use crate::convert::{self, ListedVm};
 use crate::generated::types::{L2NetworkInventory, L3NetworkInventory};
 use crate::native::jobs::job_error;
 use crate::native::query::{Condition, Direction, Query};
@@ -453,8 +453,12 @@ impl Backend for ZStackBackend {
             q = q.filter(Condition::eq("hostUuid", h.as_str()));
         }
         let (q, start, size) = paged(q, query, client_side, cursor)?;
-        let page = self.client.query_vms(&q).await?;
-        let mut items: Vec<Vm> = page.items.iter().map(convert::vm).collect();
+        // Only the fields the conversion reads are decoded (`convert::ListedVm`).
+        let page = self
+            .client
+            .query::<ListedVm>("vm-instances", &q, Some(Op::VmList))
+            .await?;
+        let mut items: Vec<Vm> = page.items.into_iter().map(|v| convert::vm(v.0)).collect();
         self.fill_tags(&mut items, Op::VmList).await?;
         Ok(finish(
             items,
@@ -467,7 +471,8 @@ impl Backend for ZStackBackend {
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
-        let mut vm = convert::vm(&self.client.get_vm(id.as_str()).await?);
+        let listed: ListedVm = self.client.get_vm_as(id.as_str()).await?;
+        let mut vm = convert::vm(listed.0);
         self.fill_tags_of_one(&mut vm).await?;
         Ok(vm)
     }

@@ -7,6 +7,10 @@ use omnivirt_core::{
 use serde_json::Value;
 use std::net::Ipv4Addr;
 
+mod listed;
+
+pub use listed::{ListedVm, VM_FIELDS};
+
 use crate::VENDOR;
 use crate::generated::types::{
     ClusterInventory, HostInventory, ImageInventory, IpRangeInventory, L2NetworkInventory,
@@ -102,8 +106,13 @@ pub fn cluster_state(state: &str) -> ClusterState {
 }
 
 fn put(extra: &mut omnivirt_core::Extra, key: &str, v: Option<&String>) {
+    take(extra, key, v.cloned());
+}
+
+/// [`put`] of a value the caller no longer needs.
+fn take(extra: &mut omnivirt_core::Extra, key: &str, v: Option<String>) {
     if let Some(v) = v {
-        extra.insert(key.to_owned(), Value::String(v.clone()));
+        extra.insert(key.to_owned(), Value::String(v));
     }
 }
 
@@ -124,37 +133,39 @@ fn fit<T: TryFrom<i64>>(v: Option<i64>) -> Option<T> {
     v.and_then(|n| T::try_from(n).ok())
 }
 
-/// A VM.
-pub fn vm(w: &VmInstanceInventory) -> Vm {
-    let raw = text(&w.state);
-    let mut v = Vm::new(text(&w.uuid), text(&w.name), vm_state(raw));
-    v.raw_state = w.state.clone();
+/// A VM. It takes the inventory by value and moves its strings into the neutral VM; the
+/// backend decodes a [`ListedVm`] (only the fields read here) and converts its inventory.
+pub fn vm(w: VmInstanceInventory) -> Vm {
+    let state = vm_state(text(&w.state));
+    let mut v = Vm::new(
+        w.uuid.unwrap_or_default(),
+        w.name.unwrap_or_default(),
+        state,
+    );
+    v.raw_state = w.state;
     v.vcpus = fit(w.cpu_num);
     v.memory_bytes = fit(w.memory_size);
-    v.cluster_id = w.cluster_uuid.as_deref().map(Into::into);
-    v.host_id = w.host_uuid.as_deref().map(Into::into);
-    v.description = w.description.clone().filter(|d| !d.is_empty());
+    v.cluster_id = w.cluster_uuid.map(Into::into);
+    v.host_id = w.host_uuid.map(Into::into);
+    v.description = w.description.filter(|d| !d.is_empty());
     // The inventory names the NIC addresses; tags live in separate tag tables: the backend
     // fills them with one `QueryUserTag` per page.
     v.ips = w
         .vm_nics
-        .iter()
+        .into_iter()
         .flatten()
-        .filter_map(|n| n.ip.clone())
+        .filter_map(|n| n.ip)
         .collect();
     v.created_at = w.create_date.as_deref().and_then(gson_to_rfc3339);
-    put(&mut v.extra, "create_date", w.create_date.as_ref());
-    put(&mut v.extra, "zone_uuid", w.zone_uuid.as_ref());
-    put(&mut v.extra, "image_uuid", w.image_uuid.as_ref());
-    put(
-        &mut v.extra,
-        "root_volume_uuid",
-        w.root_volume_uuid.as_ref(),
-    );
-    put(&mut v.extra, "last_host_uuid", w.last_host_uuid.as_ref());
-    put(&mut v.extra, "hypervisor_type", w.hypervisor_type.as_ref());
-    put(&mut v.extra, "platform", w.platform.as_ref());
-    put(&mut v.extra, "type", w.r#type.as_ref());
+    let e = &mut v.extra;
+    take(e, "create_date", w.create_date);
+    take(e, "zone_uuid", w.zone_uuid);
+    take(e, "image_uuid", w.image_uuid);
+    take(e, "root_volume_uuid", w.root_volume_uuid);
+    take(e, "last_host_uuid", w.last_host_uuid);
+    take(e, "hypervisor_type", w.hypervisor_type);
+    take(e, "platform", w.platform);
+    take(e, "type", w.r#type);
     omnivirt_http::redact_secrets(&mut v.extra, SECRET_WORDS);
     v
 }
@@ -469,7 +480,7 @@ mod tests {
         inv["vncPassword"] = Value::from("s3cr3t-vnc");
         inv["systemTags"] = serde_json::json!(["consolePassword::s3cr3t-tag"]);
         let w: VmInstanceInventory = serde_json::from_value(inv.clone()).unwrap();
-        let out = serde_json::to_string(&vm(&w)).unwrap();
+        let out = serde_json::to_string(&vm(w)).unwrap();
         assert!(!out.contains("s3cr3t"), "{out}");
     }
 

@@ -31,7 +31,7 @@ fn vm_instance_sample() {
     assert_eq!(w.vm_nics.as_ref().map(Vec::len), Some(4));
     // `internalId` is not a named field: kept in extra, not dropped.
     assert_eq!(w.extra.get("internalId"), Some(&Value::from(1)));
-    let vm = convert::vm(&w);
+    let vm = convert::vm(w.clone());
     assert_eq!(vm.state, VmState::Running);
     assert_eq!(vm.raw_state.as_deref(), Some("Running"));
     assert_eq!(

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{ZStackBackend, submitted};
 use crate::VENDOR;
-use crate::convert::{self, gson_to_rfc3339};
+use crate::convert::{self, ListedVm, gson_to_rfc3339};
 use crate::generated::types::{EventLogInventory, VolumeSnapshotGroupInventory};
 use crate::generated::types::{VmInstanceInventory as VmInstance, VmNicInventory as VmNic};
 use crate::native::query::{Condition, Direction, Op as QOp, Query};
@@ -221,8 +221,8 @@ impl ZStackBackend {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(VM_BATCH) {
             let uuids: Vec<&str> = chunk.iter().map(VmId::as_str).collect();
-            let vms = self.client.get_vms(&uuids).await?;
-            out.extend(vms.iter().map(convert::vm));
+            let vms = self.client.get_vms_as::<ListedVm>(&uuids).await?;
+            out.extend(vms.into_iter().map(|v| convert::vm(v.0)));
         }
         self.fill_tags(&mut out, Op::VmGetBatch).await?;
         Ok(out)

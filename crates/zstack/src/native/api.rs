@@ -332,6 +332,10 @@ impl ZStackClient {
     }
     /// One VM by uuid; `NotFound` when the query is empty.
     pub async fn get_vm(&self, uuid: &str) -> Result<VmInstance> {
+        self.get_vm_as(uuid).await
+    }
+    /// [`get_vm`](Self::get_vm) decoded as `T` (the backend's `convert::ListedVm`).
+    pub(crate) async fn get_vm_as<T: DeserializeOwned>(&self, uuid: &str) -> Result<T> {
         self.get_one("vm-instances", "VM", uuid, Op::VmGet).await
     }
     /// `QueryHost`.

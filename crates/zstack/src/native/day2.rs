@@ -2,6 +2,7 @@
 //! host maintenance, over the generated operations.
 
 use omnivirt_core::{Op, Result};
+use serde::de::DeserializeOwned;
 
 use super::api::{QueryPage, check_uuid};
 use super::client::{Reply, ZStackClient};
@@ -57,6 +58,11 @@ fn int(n: u64, what: &str, op: Op) -> Result<i64> {
 impl ZStackClient {
     /// Many VMs by uuid in one `QueryVmInstance` (`q=uuid?=a,b,c`); unknown uuids are left out.
     pub async fn get_vms(&self, uuids: &[&str]) -> Result<Vec<VmInstance>> {
+        self.get_vms_as(uuids).await
+    }
+
+    /// [`get_vms`](Self::get_vms) decoded as `T` (the backend's `convert::ListedVm`).
+    pub(crate) async fn get_vms_as<T: DeserializeOwned>(&self, uuids: &[&str]) -> Result<Vec<T>> {
         for u in uuids {
             check_uuid("VM", u, Op::VmGetBatch)?;
         }
@@ -70,8 +76,7 @@ impl ZStackClient {
                 uuids.iter().copied(),
             ))
             .limit(n);
-        let page: QueryPage<VmInstance> =
-            self.query("vm-instances", &q, Some(Op::VmGetBatch)).await?;
+        let page: QueryPage<T> = self.query("vm-instances", &q, Some(Op::VmGetBatch)).await?;
         Ok(page.items)
     }
 

@@ -80,7 +80,7 @@ pub use skin::Skin;
 pub use skins::sim::SimSkin;
 pub use transport::SimTransport;
 pub use world::{
-    EPOCH, EVENT_LOG_CAP, Faults, NewDisk, NewNic, NewVm, RequestFault, VmChange, World,
+    EPOCH, EVENT_LOG_CAP, Faults, Lookup, NewDisk, NewNic, NewVm, RequestFault, VmChange, World,
     WorldSummary,
 };
 

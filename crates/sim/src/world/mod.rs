@@ -6,6 +6,7 @@ mod fabric;
 mod faults;
 mod guest;
 mod inventory;
+mod lookup;
 mod sessions;
 mod specs;
 mod table;
@@ -29,6 +30,7 @@ use tasks::TaskRec;
 
 pub use faults::{Faults, RequestFault};
 pub use guest::{EVENT_LOG_CAP, VmChange};
+pub use lookup::Lookup;
 pub use specs::{NewDisk, NewNic, NewVm, WorldSummary};
 
 /// Logical clock origin: 2026-01-01T00:00:00Z.

@@ -135,7 +135,7 @@ pub(super) fn create_group(world: &World, req: &Request) -> Result<Response, Fai
         .peek_disk(&int(world, root))
         .ok()
         .and_then(|d| d.vm_id);
-    let is_root = |v: &SimVm| root_volume_of(world, v) == root;
+    let is_root = |v: &SimVm| world.with_lookup(|l| root_volume_of(l, v)) == root;
     let vm = match owner {
         Some(v) => world.peek_vm(v.as_str()).ok().filter(|v| is_root(v)),
         // Checked outside the World's lock: `is_root` reads the World.

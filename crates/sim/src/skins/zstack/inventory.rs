@@ -19,7 +19,7 @@ use crate::ids::uuid_from;
 use crate::model::{SimNetwork, SimStoragePool, SimTemplate};
 use crate::query::{Filter, NameMatch, Paging, SortBy};
 use crate::text::ipv4_text;
-use crate::world::World;
+use crate::world::{Lookup, World};
 
 /// What a seeded root volume template weighs: the World's templates have no size of their own.
 const IMAGE_SIZE: u64 = 10 << 30;
@@ -196,13 +196,8 @@ pub(super) fn render_primary_storage(p: &SimStoragePool) -> Value {
 }
 
 /// The primary storage a volume of `cluster` lands on: the cluster's first World pool.
-pub(super) fn pool_of(world: &World, cluster: &str) -> Option<String> {
-    let f = Filter::new().cluster(cluster);
-    world
-        .list_storage_pools(&f, &Paging::new(0, 1))
-        .items
-        .first()
-        .map(|p| ext(&p.id))
+pub(super) fn pool_of(world: &Lookup<'_>, cluster: &str) -> Option<String> {
+    world.first_pool_in(cluster).map(|p| ext(&p.id))
 }
 
 /// Which World table answers, and how a wire uuid becomes a World id.

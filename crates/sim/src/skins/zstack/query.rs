@@ -227,7 +227,8 @@ pub(super) fn query(
         }
         if fields.is_none() {
             // The page as text straight from the documents, no `Value` per VM.
-            let docs: Vec<VmDoc<'_>> = l.items.iter().map(|v| VmDoc::new(world, v)).collect();
+            let docs: Vec<VmDoc<'_>> =
+                world.with_lookup(|lk| l.items.iter().map(|v| VmDoc::new(lk, v)).collect());
             return Ok(Answer::Text(vm_page_json(&docs, l.total, with_count)));
         }
         let page = l.items.iter().map(|v| render_vm(world, v)).collect();

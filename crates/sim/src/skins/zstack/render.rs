@@ -9,7 +9,7 @@ use super::status::host_words;
 use super::vm_doc::{VmDoc, VolumeDoc};
 use crate::ids::uuid_from;
 use crate::model::{SimCluster, SimDisk, SimHost, SimVm};
-use crate::world::World;
+use crate::world::{Lookup, World};
 
 pub(super) fn zone_uuid() -> String {
     zone_uuid_str().to_owned()
@@ -85,22 +85,22 @@ pub(super) fn render_host(h: &SimHost) -> Value {
 }
 
 pub(super) fn render_volume(world: &World, d: &SimDisk, vm: Option<&SimVm>) -> Value {
-    VolumeDoc::new(world, d, vm).to_value()
+    world.with_lookup(|l| VolumeDoc::new(l, d, vm)).to_value()
 }
 
 pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
-    VmDoc::new(world, v).to_value()
+    world.with_lookup(|l| VmDoc::new(l, v)).to_value()
 }
 
 /// The uuid a VM reports as its root volume: its first disk unless that was made as a data
 /// volume, else one derived from the VM.
-pub(super) fn root_volume_of(world: &World, v: &SimVm) -> String {
+pub(super) fn root_volume_of(world: &Lookup<'_>, v: &SimVm) -> String {
     v.disk_ids
         .first()
         .filter(|d| {
             world
-                .peek_disk(d.as_str())
-                .is_ok_and(|d| !d.extra.contains_key(DATA_KEY))
+                .disk(d.as_str())
+                .is_some_and(|d| !d.extra.contains_key(DATA_KEY))
         })
         .map_or_else(|| diskless_root(v.id.as_str()), |d| ext(d.as_str()))
 }

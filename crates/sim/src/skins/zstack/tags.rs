@@ -9,6 +9,7 @@ use super::filter::{COp, Cond};
 use super::ids::{ext, gson_date, int};
 use super::mutate::str_param;
 use super::reply::{Fail, invalid_arg};
+use crate::model::SimVm;
 use crate::query::{Filter, Paging};
 use crate::text::UuidText;
 use crate::world::{NewNic, NewVm, World};
@@ -80,25 +81,36 @@ pub(super) fn user_tags(world: &World, conds: &[Cond]) -> Vec<Value> {
         .iter()
         .find(|c| c.field == "resourceUuid" && matches!(c.op, COp::Eq | COp::In))
         .map(|c| c.value.split(',').map(|v| int(world, v)).collect());
-    let vms = match named {
-        Some(ids) => ids.iter().filter_map(|id| world.peek_vm(id).ok()).collect(),
-        None => world.list_vms(&Filter::new(), &Paging::all()).items,
-    };
-    vms.iter()
-        .flat_map(|vm| {
-            vm.tags.iter().map(move |tag| {
-                json!({
-                    "uuid": tag_uuid(vm.id.as_str(), tag),
-                    "resourceUuid": ext(vm.id.as_str()),
-                    "resourceType": "VmInstanceVO",
-                    "tag": tag,
-                    "type": "User",
-                    "createDate": gson_date(vm.created_at),
-                    "lastOpDate": gson_date(vm.created_at),
-                })
-            })
+    match named {
+        // The named VMs read in place, under one lock, in the order named.
+        Some(ids) => world.with_lookup(|l| {
+            ids.iter()
+                .filter_map(|id| l.vm(id))
+                .flat_map(tag_docs)
+                .collect()
+        }),
+        None => world
+            .list_vms(&Filter::new(), &Paging::all())
+            .items
+            .iter()
+            .flat_map(tag_docs)
+            .collect(),
+    }
+}
+
+/// The `UserTagInventory` of each tag of `vm`.
+fn tag_docs(vm: &SimVm) -> impl Iterator<Item = Value> + '_ {
+    vm.tags.iter().map(move |tag| {
+        json!({
+            "uuid": tag_uuid(vm.id.as_str(), tag),
+            "resourceUuid": ext(vm.id.as_str()),
+            "resourceType": "VmInstanceVO",
+            "tag": tag,
+            "type": "User",
+            "createDate": gson_date(vm.created_at),
+            "lastOpDate": gson_date(vm.created_at),
         })
-        .collect()
+    })
 }
 
 #[cfg(test)]

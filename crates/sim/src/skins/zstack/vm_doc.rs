@@ -11,7 +11,7 @@ use super::inventory::{gateway_and_netmask, pool_of};
 use super::render::{ps_uuid, root_volume_of, zone_uuid_str};
 use super::status::{vm_word, volume_status};
 use crate::model::{SimDisk, SimNic, SimVm};
-use crate::world::World;
+use crate::world::Lookup;
 
 /// `VmInstanceInventory`.
 #[derive(Serialize)]
@@ -58,12 +58,13 @@ pub(super) enum LastHost<'a> {
 }
 
 impl<'a> VmDoc<'a> {
-    pub(super) fn new(world: &World, v: &'a SimVm) -> Self {
+    /// `world` is the lookup the whole page is built under (one lock, no row copied).
+    pub(super) fn new(world: &Lookup<'_>, v: &'a SimVm) -> Self {
         let all_volumes: Vec<VolumeDoc> = v
             .disk_ids
             .iter()
-            .filter_map(|id| world.peek_disk(id.as_str()).ok())
-            .map(|d| VolumeDoc::new(world, &d, Some(v)))
+            .filter_map(|id| world.disk(id.as_str()))
+            .map(|d| VolumeDoc::new(world, d, Some(v)))
             .collect();
         let root_volume_uuid = root_volume_of(world, v);
         let host_uuid = v.host_id.as_ref().map(|h| ExtId::of(h.as_str()));
@@ -151,10 +152,9 @@ pub(super) struct UsedIpDoc<'a> {
 }
 
 impl<'a> NicDoc<'a> {
-    pub(super) fn new(world: &World, vm: &SimVm, i: usize, n: &'a SimNic) -> Self {
+    pub(super) fn new(world: &Lookup<'_>, vm: &SimVm, i: usize, n: &'a SimNic) -> Self {
         let (gateway, netmask) = world
-            .get_network(n.network_id.as_str())
-            .ok()
+            .network(n.network_id.as_str())
             .and_then(|x| gateway_and_netmask(&x.cidr))
             .unwrap_or_default();
         let uuid = ExtId::of(n.id.as_str());
@@ -216,7 +216,7 @@ pub(super) struct VolumeDoc {
 
 impl VolumeDoc {
     /// `vm` is the VM the volume is attached to, when the caller has it.
-    pub(super) fn new(world: &World, d: &SimDisk, vm: Option<&SimVm>) -> Self {
+    pub(super) fn new(world: &Lookup<'_>, d: &SimDisk, vm: Option<&SimVm>) -> Self {
         let index = vm.and_then(|v| v.disk_ids.iter().position(|x| *x == d.id));
         let is_data = d.extra.contains_key(DATA_KEY);
         let kind = if index == Some(0) && !is_data {

@@ -311,7 +311,8 @@ mod tests {
         let w = awkward_world();
         let vms = w.list_vms(&Filter::new(), &Paging::all()).items;
         assert!(vms.len() > 8);
-        let docs: Vec<VmDoc<'_>> = vms.iter().map(|v| VmDoc::new(&w, v)).collect();
+        let docs: Vec<VmDoc<'_>> =
+            w.with_lookup(|l| vms.iter().map(|v| VmDoc::new(l, v)).collect());
         for d in &docs {
             let mut got = Vec::new();
             d.write_json(&mut got);

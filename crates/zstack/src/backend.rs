@@ -454,10 +454,7 @@ impl Backend for ZStackBackend {
         }
         let (q, start, size) = paged(q, query, client_side, cursor)?;
         // Only the fields the conversion reads are decoded (`convert::ListedVm`).
-        let page = self
-            .client
-            .query::<ListedVm>("vm-instances", &q, Some(Op::VmList))
-            .await?;
+        let page = self.client.query_vms_as::<ListedVm>(&q).await?;
         let mut items: Vec<Vm> = page.items.into_iter().map(|v| convert::vm(v.0)).collect();
         self.fill_tags(&mut items, Op::VmList).await?;
         Ok(finish(

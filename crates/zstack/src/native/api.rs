@@ -328,6 +328,13 @@ impl ZStackClient {
 
     /// `QueryVmInstance`.
     pub async fn query_vms(&self, q: &Query) -> Result<QueryPage<VmInstance>> {
+        self.query_vms_as(q).await
+    }
+    /// [`query_vms`](Self::query_vms) decoded as `T` (the backend's `convert::ListedVm`).
+    pub(crate) async fn query_vms_as<T: DeserializeOwned>(
+        &self,
+        q: &Query,
+    ) -> Result<QueryPage<T>> {
         self.query("vm-instances", q, Some(Op::VmList)).await
     }
     /// One VM by uuid; `NotFound` when the query is empty.

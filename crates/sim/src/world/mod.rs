@@ -77,8 +77,10 @@ struct Inner {
 /// The simulated platform: one neutral inventory every skin reads and changes.
 ///
 /// `World` is `Send + Sync`; share it as `Arc<World>`. Every method locks one internal mutex
-/// for a short time and returns owned copies, so a skin never holds a lock. See the crate
-/// documentation and `SKINS.md` for how tasks advance.
+/// for a short time and returns owned copies (or shared snapshots), so a skin never holds a
+/// lock; the exceptions are the closures of [`World::with_lookup`] and the `update_*` methods,
+/// which run under it and must not call the World. See the crate documentation and `SKINS.md`
+/// for how tasks advance.
 pub struct World {
     inner: Mutex<Inner>,
 }

@@ -468,9 +468,23 @@ impl Backend for ZStackBackend {
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
-        let listed: ListedVm = self.client.get_vm_as(id.as_str()).await?;
+        let key = id.as_str();
+        // The VM and its tags are read at once: a get waits one round trip, not two. Both
+        // requests go out after the get began, so a tag written before it is seen; under load
+        // the tag read joins the next shared one (`tags_of_one`).
+        let (listed, tags) = futures::future::try_join(
+            self.client.get_vm_as::<ListedVm>(key),
+            self.tags_of_one(key),
+        )
+        .await?;
         let mut vm = convert::vm(listed.0);
-        self.fill_tags_of_one(&mut vm).await?;
+        vm.tags = if vm.id.as_str() == key {
+            tags
+        } else {
+            // The engine matched the uuid as asked in another spelling (its match ignores
+            // case): read the tags of the uuid it sent.
+            self.tags_of_one(vm.id.as_str()).await?
+        };
         Ok(vm)
     }
 

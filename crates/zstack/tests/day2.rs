@@ -2,6 +2,7 @@
 //! shapes of the day-two actions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -149,8 +150,11 @@ async fn concurrent_gets_share_their_tag_reads() {
         .filter(|r| r.starts_with("GET /user-tags?"))
         .collect();
     assert_eq!(gets, 50, "{seen:#?}");
-    // The first get reads its tags alone; the 49 that arrived meanwhile share the next read.
+    // The first get reads its tags alone, beside its VM; the 49 that arrived meanwhile share
+    // the next read.
     assert_eq!(tag_reads.len(), 2, "{tag_reads:#?}");
+    let keys: usize = tag_reads.iter().map(|r| r.matches("%2C").count() + 1).sum();
+    assert_eq!(keys, 50, "each VM's tags read once: {tag_reads:#?}");
     // And the session's login.
     assert_eq!(gets + tag_reads.len() + 1, seen.len(), "{seen:#?}");
 
@@ -163,6 +167,61 @@ async fn concurrent_gets_share_their_tag_reads() {
         seen[2].contains(&format!("resourceUuid%3F%3D{}", ids[0].as_str())),
         "{seen:#?}"
     );
+}
+
+/// Holds back every VM read until a user-tag read has gone out: a get that reads the VM and
+/// then its tags, one after the other, never finishes.
+#[derive(Debug)]
+struct TagsBeforeVm {
+    inner: SharedTransport,
+    tags_sent: AtomicBool,
+    wake: tokio::sync::Notify,
+}
+
+#[async_trait::async_trait]
+impl Transport for TagsBeforeVm {
+    async fn send(&self, req: Request) -> omnivirt_core::Result<Response> {
+        let path = req.url.split_once("/zstack/v1").map_or("", |(_, p)| p);
+        if path.starts_with("/user-tags") {
+            self.tags_sent.store(true, Ordering::SeqCst);
+            self.wake.notify_waiters();
+        } else if path.starts_with("/vm-instances") {
+            loop {
+                // Registered before the flag is read, so a wake in between is not lost.
+                let woken = self.wake.notified();
+                if self.tags_sent.load(Ordering::SeqCst) {
+                    break;
+                }
+                woken.await;
+            }
+        }
+        self.inner.send(req).await
+    }
+}
+
+#[tokio::test]
+async fn a_get_reads_the_vm_and_its_tags_at_once() {
+    let world = world();
+    let ids = fifty_vms(&world, |i, cluster| {
+        let mut vm = NewVm::new(format!("both-{i:02}"), cluster);
+        vm.tags = vec![format!("n{i:02}")];
+        vm
+    });
+    let t: SharedTransport = Arc::new(TagsBeforeVm {
+        inner: Arc::new(SimTransport::new(
+            world.clone(),
+            Arc::new(ZStackSkin::new()),
+        )),
+        tags_sent: AtomicBool::new(false),
+        wake: tokio::sync::Notify::new(),
+    });
+    let backend = ZStackBackend::with_transport(BASE, t, Credentials::account("admin", "admin"));
+    let got = tokio::time::timeout(Duration::from_secs(20), backend.get_vm(&ids[3]))
+        .await
+        .expect("the tag read did not go out while the VM read was pending")
+        .unwrap();
+    assert_eq!(got.tags, vec!["n03".to_owned()]);
+    assert_eq!(got.id, ids[3]);
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The neutral inventory (templates, networks, storage pools) over real HTTP against wiremock:
 //! the query each list and get sends (path, `q` conditions, paging), the L2 lookup that brings
-//! a network its VLAN, the decoding of a full answer, and `NotFound` for an empty one.
+//! a network its VLAN, the decoding of a full answer, and `NotFound` for an empty one; and a
+//! VM get whose uuid the server matched in another case still gets the VM's tags.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use omnivirt_core::{
@@ -9,7 +10,7 @@ use omnivirt_core::{
 };
 use omnivirt_zstack::{Credentials, ZStackBackend, ZStackClient};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SESSION: &str = "5b1c1e0a3c7d4f2e9a8b7c6d5e4f3a2b";
@@ -325,4 +326,43 @@ async fn an_answer_that_is_not_utf8_or_not_whole_is_a_protocol_error() {
         assert!(text.contains(says), "{text}");
         assert!(!text.contains('\n'), "{text}");
     }
+}
+
+#[tokio::test]
+async fn a_vm_got_by_its_uuid_in_capitals_still_gets_its_tags() {
+    const VM: &str = "0b3c9a4e5f6d4e7f8a9b0c1d2e3f4a5b";
+    let server = server().await;
+    // The server's uuid match ignores case (as a MySQL column does) and answers in its own.
+    serve(
+        "vm-instances",
+        vec![json!({"uuid": VM, "name": "web-1", "state": "Running", "clusterUuid": CLUSTER})],
+        1,
+        &server,
+    )
+    .await;
+    let tag = json!({"uuid": "t1", "resourceUuid": VM, "resourceType": "VmInstanceVO",
+        "tag": "env:prod", "type": "User"});
+    for (asked, tags) in [(VM.to_owned(), vec![tag]), (VM.to_uppercase(), vec![])] {
+        Mock::given(method("GET"))
+            .and(path("/zstack/v1/user-tags"))
+            .and(query_param("q", format!("resourceUuid?={asked}")))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"inventories": tags, "total": 0})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let b = backend(&server);
+    let vm = b
+        .get_vm(&omnivirt_core::VmId::new(VM.to_uppercase()))
+        .await
+        .unwrap();
+    assert_eq!(vm.id.as_str(), VM);
+    assert_eq!(vm.tags, vec!["env:prod".to_owned()]);
+    let tag_reads = seen(&server)
+        .await
+        .into_iter()
+        .filter(|(_, p, _)| p.ends_with("/user-tags"))
+        .count();
+    assert_eq!(tag_reads, 2, "the uuid as asked, then as answered");
 }

@@ -1,8 +1,8 @@
 //! Concurrent single-key reads answered by one batched read.
 //!
-//! A VM get on ZStack is two requests: the VM, then its user tags. Under load, many gets wait
-//! for their tags at once, and one `QueryUserTag` (`resourceUuid?=` all of them) serves them
-//! all. [`Coalescer`] keeps at most one batch in flight: a key that arrives while one is in
+//! A VM get on ZStack is two requests, sent together: the VM and its user tags. Under load,
+//! many gets wait for their tags at once, and one `QueryUserTag` (`resourceUuid?=` all of
+//! them) serves them all. [`Coalescer`] keeps at most one batch in flight: a key that arrives while one is in
 //! flight waits for the next batch, so every batch is sent after each of its callers asked
 //! (a tag written before a get started is always seen by that get).
 //!

@@ -43,18 +43,15 @@ impl ZStackBackend {
         Ok(())
     }
 
-    /// Fills `tags` of one VM got by itself, in a tag query shared with the gets waiting
-    /// beside it.
-    pub(super) async fn fill_tags_of_one(&self, vm: &mut Vm) -> Result<()> {
-        let key = vm.id.as_str().to_owned();
-        vm.tags = self
-            .tag_reads
-            .load(key, TAG_BATCH, |ids| async move {
+    /// The user tags of one VM got by itself (`key` is its uuid), in a tag query shared with
+    /// the gets waiting beside it.
+    pub(super) async fn tags_of_one(&self, key: &str) -> Result<Vec<String>> {
+        self.tag_reads
+            .load(key.to_owned(), TAG_BATCH, |ids| async move {
                 self.tags_by_vm(ids.iter().map(String::as_str), Op::VmGet)
                     .await
             })
-            .await?;
-        Ok(())
+            .await
     }
 
     /// The user tags of the VMs `ids` (at most [`TAG_BATCH`]), by VM uuid; VMs without tags

@@ -81,7 +81,7 @@ mod tests {
         assert!(!vms.is_empty());
         w.with_lookup(|l| {
             for v in &vms {
-                assert_eq!(l.vm(v.id.as_str()), w_peek(&vms, v.id.as_str()));
+                assert_eq!(l.vm(v.id.as_str()), Some(v));
             }
             assert!(l.vm("no-such-vm").is_none());
             assert!(l.disk("no-such-disk").is_none());
@@ -110,9 +110,5 @@ mod tests {
             let found = w.with_lookup(|l| l.first_pool_in(v.cluster_id.as_str()).cloned());
             assert_eq!(found, first);
         }
-    }
-
-    fn w_peek<'a>(vms: &'a [crate::model::SimVm], id: &str) -> Option<&'a crate::model::SimVm> {
-        vms.iter().find(|v| v.id.as_str() == id)
     }
 }

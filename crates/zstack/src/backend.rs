@@ -26,6 +26,7 @@ mod coalesce;
 mod day2;
 mod spec;
 mod tags;
+mod vm_reads;
 
 pub(crate) use spec::USERDATA_TAG;
 
@@ -41,6 +42,7 @@ pub struct ZStackBackend {
     caps: Capabilities,
     pending_nics: day2::PendingNics,
     tag_reads: std::sync::Arc<tags::TagReads>,
+    vm_reads: std::sync::Arc<vm_reads::VmReads>,
 }
 
 /// Connects from a neutral config: HTTP(S) with the standard stack (retry, timeouts, auth).
@@ -193,6 +195,7 @@ impl ZStackBackend {
             caps: capabilities(),
             pending_nics: day2::PendingNics::default(),
             tag_reads: std::sync::Arc::default(),
+            vm_reads: std::sync::Arc::default(),
         }
     }
 
@@ -470,13 +473,11 @@ impl Backend for ZStackBackend {
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
         let key = id.as_str();
         // The VM and its tags are read at once: a get waits one round trip, not two. Both
-        // requests go out after the get began, so a tag written before it is seen; under load
-        // the tag read joins the next shared one (`tags_of_one`).
-        let (listed, tags) = futures::future::try_join(
-            self.client.get_vm_as::<ListedVm>(key),
-            self.tags_of_one(key),
-        )
-        .await?;
+        // requests go out after the get began, so a change made before it is seen; under load
+        // each joins the next read shared with the gets beside it (`vm_of_one`,
+        // `tags_of_one`).
+        let (listed, tags) =
+            futures::future::try_join(self.vm_of_one(key), self.tags_of_one(key)).await?;
         let mut vm = convert::vm(listed.0);
         vm.tags = if vm.id.as_str() == key {
             tags

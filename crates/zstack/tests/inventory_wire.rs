@@ -366,3 +366,47 @@ async fn a_vm_got_by_its_uuid_in_capitals_still_gets_its_tags() {
         .count();
     assert_eq!(tag_reads, 2, "the uuid as asked, then as answered");
 }
+
+#[tokio::test]
+async fn gets_that_share_a_vm_read_each_get_their_own_vm() {
+    const A: &str = "0b3c9a4e5f6d4e7f8a9b0c1d2e3f4a5b";
+    const B: &str = "1c4d0b5f6a7e4f809b0c1d2e3f4a5b6c";
+    const NONE: &str = "2d5e1c6a7b8f4a91ac1d2e3f4a5b6c7d";
+    let server = server().await;
+    // The engine answers the VMs it matched, ignoring case, in its own spelling.
+    serve(
+        "vm-instances",
+        vec![
+            json!({"uuid": A, "name": "a", "state": "Running", "clusterUuid": CLUSTER}),
+            json!({"uuid": B, "name": "b", "state": "Stopped", "clusterUuid": CLUSTER}),
+        ],
+        2,
+        &server,
+    )
+    .await;
+    serve("user-tags", vec![], 0, &server).await;
+    let b = backend(&server);
+    let ids = [A.to_owned(), B.to_uppercase(), NONE.to_owned()].map(omnivirt_core::VmId::new);
+    // The first get reads alone; the two that arrive while it waits share the next read.
+    let got = futures::future::join_all(ids.iter().map(|id| b.get_vm(id))).await;
+    let [a, upper, none] = got.try_into().unwrap();
+    assert_eq!(a.unwrap().name, "a");
+    let upper = upper.unwrap();
+    assert_eq!((upper.id.as_str(), upper.name.as_str()), (B, "b"));
+    let e = none.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(e.to_string().contains(NONE), "{e}");
+    let vm_reads: Vec<Vec<(String, String)>> = seen(&server)
+        .await
+        .into_iter()
+        .filter(|(_, p, _)| p.ends_with("/vm-instances"))
+        .map(|(_, _, q)| q.into_iter().filter(|(k, _)| k == "q").collect())
+        .collect();
+    assert_eq!(
+        vm_reads,
+        vec![
+            pairs(&[("q", &format!("uuid={A}"))]),
+            pairs(&[("q", &format!("uuid?={},{NONE}", B.to_uppercase()))]),
+        ]
+    );
+}

@@ -1,8 +1,8 @@
 //! Concurrent single-key reads answered by one batched read.
 //!
 //! A VM get on ZStack is two requests, sent together: the VM and its user tags. Under load,
-//! many gets wait for their tags at once, and one `QueryUserTag` (`resourceUuid?=` all of
-//! them) serves them all. [`Coalescer`] keeps at most one batch in flight: a key that arrives
+//! many gets wait at once, and one `QueryVmInstance` (`uuid?=` all of them) and one
+//! `QueryUserTag` (`resourceUuid?=`) serve them all. [`Coalescer`] keeps at most one batch in flight: a key that arrives
 //! while one is in flight waits for the next batch, so every batch is sent after each of its
 //! callers asked (a tag written before a get started is always seen by that get).
 //!
@@ -115,13 +115,20 @@ impl<K: Eq + Hash + Clone, V: Clone + Default> Coalescer<K, V> {
         let answer = fetch(keys).await;
         drop(lead);
         match answer {
-            Ok(map) => {
-                for w in batch {
-                    let v = map.get(&w.key).cloned().unwrap_or_default();
+            Ok(mut map) => {
+                // Each answer moves to the last caller that asked for its key (the leader
+                // last of all); only a key asked more than once in a batch is copied.
+                let moves = last_askers(&batch, &key);
+                for (w, last) in batch.into_iter().zip(moves) {
+                    let v = if last {
+                        map.remove(&w.key)
+                    } else {
+                        map.get(&w.key).cloned()
+                    };
                     // A caller that gave up no longer listens; nothing to do for it.
-                    let _ = w.reply.send(Turn::Done(v));
+                    let _ = w.reply.send(Turn::Done(v.unwrap_or_default()));
                 }
-                Ok(map.get(&key).cloned().unwrap_or_default())
+                Ok(map.remove(&key).unwrap_or_default())
             }
             Err(e) => {
                 for w in batch {
@@ -148,6 +155,20 @@ impl<K, V> State<K, V> {
         }
         self.busy = false;
     }
+}
+
+/// For each waiter of a batch led by the caller of `lead`: whether no later waiter, nor the
+/// leader, asked for its key (so its answer can be moved to it, not copied).
+fn last_askers<K: Eq + Hash, V>(batch: &[Waiter<K, V>], lead: &K) -> Vec<bool> {
+    let mut last: HashMap<&K, usize> = HashMap::with_capacity(batch.len());
+    for (i, w) in batch.iter().enumerate() {
+        last.insert(&w.key, i);
+    }
+    batch
+        .iter()
+        .enumerate()
+        .map(|(i, w)| w.key != *lead && last.get(&w.key) == Some(&i))
+        .collect()
 }
 
 /// Reads one key by itself.
@@ -383,7 +404,8 @@ mod tests {
         let c = Arc::new(Coalescer::<u32, u32>::default());
         let p = Probe::default();
         let mut tasks = Vec::new();
-        for k in [1, 7, 7] {
+        // 1 leads alone; then 8 leads [8, 7, 7, 7, 8]: answers asked twice are copied.
+        for k in [1, 8, 7, 7, 7, 8] {
             let (c, p) = (c.clone(), p.clone());
             tasks.push(tokio::spawn(async move {
                 c.load(k, 100, |keys| p.fetch(keys)).await
@@ -396,6 +418,6 @@ mod tests {
             .into_iter()
             .map(|r| r.unwrap().unwrap())
             .collect();
-        assert_eq!(got, vec![10, 70, 70]);
+        assert_eq!(got, vec![10, 80, 70, 70, 70, 80]);
     }
 }

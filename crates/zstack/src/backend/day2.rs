@@ -221,7 +221,10 @@ impl ZStackBackend {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(VM_BATCH) {
             let uuids: Vec<&str> = chunk.iter().map(VmId::as_str).collect();
-            let vms = self.client.get_vms_as::<ListedVm>(&uuids).await?;
+            let vms = self
+                .client
+                .get_vms_as::<ListedVm>(&uuids, Op::VmGetBatch)
+                .await?;
             out.extend(vms.into_iter().map(|v| convert::vm(v.0)));
         }
         self.fill_tags(&mut out, Op::VmGetBatch).await?;

@@ -58,13 +58,18 @@ fn int(n: u64, what: &str, op: Op) -> Result<i64> {
 impl ZStackClient {
     /// Many VMs by uuid in one `QueryVmInstance` (`q=uuid?=a,b,c`); unknown uuids are left out.
     pub async fn get_vms(&self, uuids: &[&str]) -> Result<Vec<VmInstance>> {
-        self.get_vms_as(uuids).await
+        self.get_vms_as(uuids, Op::VmGetBatch).await
     }
 
-    /// [`get_vms`](Self::get_vms) decoded as `T` (the backend's `convert::ListedVm`).
-    pub(crate) async fn get_vms_as<T: DeserializeOwned>(&self, uuids: &[&str]) -> Result<Vec<T>> {
+    /// [`get_vms`](Self::get_vms) decoded as `T` (the backend's `convert::ListedVm`), errors
+    /// tagged with `op` (a batched get, or single gets read together).
+    pub(crate) async fn get_vms_as<T: DeserializeOwned>(
+        &self,
+        uuids: &[&str],
+        op: Op,
+    ) -> Result<Vec<T>> {
         for u in uuids {
-            check_uuid("VM", u, Op::VmGetBatch)?;
+            check_uuid("VM", u, op)?;
         }
         if uuids.is_empty() {
             return Ok(Vec::new());
@@ -76,7 +81,7 @@ impl ZStackClient {
                 uuids.iter().copied(),
             ))
             .limit(n);
-        let page: QueryPage<T> = self.query("vm-instances", &q, Some(Op::VmGetBatch)).await?;
+        let page: QueryPage<T> = self.query("vm-instances", &q, Some(op)).await?;
         Ok(page.items)
     }
 

@@ -78,7 +78,7 @@ mod transport;
 
 pub use auth::{AuthHook, AuthLayer, Session};
 pub use client::{HyperTransport, HyperTransportBuilder};
-pub use decode::{DECODE_OFF_RUNTIME, DecodeStopped, decode_large};
+pub use decode::{DECODE_OFF_RUNTIME, DecodeStopped, decode_large, json_from_bytes};
 pub use json_key::JsonKey;
 pub use json_text::{escape_json_str_body, push_json_str};
 pub use limit::{BodyLimitLayer, DEFAULT_MAX_BODY_SIZE, body_too_large, gunzip_limited};

@@ -187,12 +187,26 @@ impl Request {
 
     /// The path part of the URL (no scheme, host or query).
     pub fn path(&self) -> &str {
-        let after_scheme = self
-            .url
-            .split_once("://")
-            .map_or(self.url.as_str(), |x| x.1);
-        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-        path.split(['?', '#']).next().unwrap_or("/")
+        let url = self.url.as_str();
+        // A scheme is a run of letters, digits, `+`, `-` and `.` before `://`.
+        let scheme = url
+            .bytes()
+            .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+            .unwrap_or(url.len());
+        let rest = match url[scheme..].strip_prefix("://") {
+            Some(rest) => rest,
+            None => url,
+        };
+        // The authority ends at the first `/`, `?` or `#`; only a `/` starts a path.
+        let path = match rest.bytes().position(|c| matches!(c, b'/' | b'?' | b'#')) {
+            Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
+            _ => return "/",
+        };
+        let end = path
+            .bytes()
+            .position(|c| matches!(c, b'?' | b'#'))
+            .unwrap_or(path.len());
+        &path[..end]
     }
 
     /// The raw query string, if any.
@@ -402,6 +416,10 @@ mod tests {
         assert_eq!(r.path(), "/ovirt-engine/api/vms");
         assert_eq!(r.query(), Some("search=name%3Dx&max=2"));
         assert_eq!(Request::get("http://h").path(), "/");
+        // A `/` or `://` in the query is not the path's.
+        assert_eq!(Request::get("http://h?next=/a").path(), "/");
+        assert_eq!(Request::get("http://h/p#x/y").path(), "/p");
+        assert_eq!(Request::get("/api/vms?u=http://x/y").path(), "/api/vms");
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub(crate) fn push_i64(out: &mut String, v: i64) {
 }
 
 /// `addr` in dotted decimal (what `Ipv4Addr::from(addr).to_string()` gives).
+#[cfg(any(feature = "zstack", test))]
 pub(crate) fn ipv4_text(addr: u32) -> String {
     let mut out = String::with_capacity(15);
     for (i, octet) in addr.to_be_bytes().into_iter().enumerate() {

@@ -552,7 +552,7 @@ pub(crate) async fn decode<T: DeserializeOwned>(path: &str, resp: Response) -> R
     } else {
         &bytes
     };
-    serde_json::from_slice(bytes).map_err(|e| {
+    omnivirt_http::json_from_bytes(bytes).map_err(|e| {
         Error::protocol(format!(
             "/api/{path}: the answer is not the expected JSON: {e}"
         ))

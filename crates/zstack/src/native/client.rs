@@ -211,16 +211,10 @@ pub(crate) fn json_or_empty(body: &[u8]) -> &[u8] {
     }
 }
 
-/// Decodes a finished answer's body ([`json_or_empty`] of it). The body is checked as UTF-8 once
-/// and read as text: from bytes, serde_json checks every string again, one call per string (a
-/// VM inventory has about a hundred). A body that is not UTF-8 is read from the bytes, for the
-/// error that says where.
+/// Decodes a finished answer's body ([`json_or_empty`] of it), its UTF-8 checked once
+/// ([`omnivirt_http::json_from_bytes`]).
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
-    let body = json_or_empty(body);
-    match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(body),
-    }
+    omnivirt_http::json_from_bytes(json_or_empty(body))
 }
 
 /// What [`ZStackClient::send_raw`] got: a finished answer's body, undecoded, or a job.

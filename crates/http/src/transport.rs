@@ -193,10 +193,7 @@ impl Request {
             .bytes()
             .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
             .unwrap_or(url.len());
-        let rest = match url[scheme..].strip_prefix("://") {
-            Some(rest) => rest,
-            None => url,
-        };
+        let rest = url[scheme..].strip_prefix("://").unwrap_or(url);
         // The authority ends at the first `/`, `?` or `#`; only a `/` starts a path.
         let path = match rest.bytes().position(|c| matches!(c, b'/' | b'?' | b'#')) {
             Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],

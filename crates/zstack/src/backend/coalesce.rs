@@ -2,9 +2,10 @@
 //!
 //! A VM get on ZStack is two requests, sent together: the VM and its user tags. Under load,
 //! many gets wait at once, and one `QueryVmInstance` (`uuid?=` all of them) and one
-//! `QueryUserTag` (`resourceUuid?=`) serve them all. [`Coalescer`] keeps at most one batch in flight: a key that arrives
-//! while one is in flight waits for the next batch, so every batch is sent after each of its
-//! callers asked (a tag written before a get started is always seen by that get).
+//! `QueryUserTag` (`resourceUuid?=`) serve them all. [`Coalescer`] keeps at most one batch in
+//! flight: a key that arrives while one is in flight waits for the next batch, so every batch
+//! is sent after each of its callers asked (a change made before a get started is always seen
+//! by that get).
 //!
 //! - The first caller leads: it sends its own key with up to `max - 1` waiting ones, hands the
 //!   answers out, then passes the lead to the oldest caller still waiting.

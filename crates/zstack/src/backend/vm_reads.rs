@@ -8,14 +8,13 @@
 
 use std::collections::HashMap;
 
-use omnivirt_core::{Error, Op, Result};
+use omnivirt_core::{Op, Result};
 
 use super::ZStackBackend;
 use super::coalesce::Coalescer;
 use super::day2::VM_BATCH;
-use crate::VENDOR;
 use crate::convert::ListedVm;
-use crate::native::check_uuid;
+use crate::native::{check_uuid, no_such};
 
 /// VM reads of concurrent gets, by the uuid as each get asked it.
 pub(super) type VmReads = Coalescer<String, Option<ListedVm>>;
@@ -32,11 +31,7 @@ impl ZStackBackend {
                 self.vms_as_asked(ids).await
             })
             .await?;
-        vm.ok_or_else(|| {
-            Error::not_found(format!("no VM with uuid {key}"))
-                .with_vendor(VENDOR)
-                .with_op(Op::VmGet)
-        })
+        vm.ok_or_else(|| no_such("VM", key, Op::VmGet))
     }
 
     /// The VMs `ids` in one query, by the uuid as asked: the engine matches uuids ignoring

@@ -246,6 +246,13 @@ impl CreateDataVolume {
     }
 }
 
+/// `NotFound` for a `what` (`VM`, `host`...) the engine has no `uuid` of.
+pub(crate) fn no_such(what: &str, uuid: &str, op: Op) -> Error {
+    Error::not_found(format!("no {what} with uuid {uuid}"))
+        .with_vendor(VENDOR)
+        .with_op(op)
+}
+
 pub(crate) fn check_uuid(what: &str, uuid: &str, op: impl Into<Option<Op>>) -> Result<()> {
     let ok = !uuid.is_empty()
         && uuid.len() <= 64
@@ -319,11 +326,10 @@ impl ZStackClient {
         check_uuid(what, uuid, op)?;
         let q = Query::new().filter(Condition::eq("uuid", uuid));
         let page: QueryPage<T> = self.query(resource, &q, Some(op)).await?;
-        page.items.into_iter().next().ok_or_else(|| {
-            Error::not_found(format!("no {what} with uuid {uuid}"))
-                .with_vendor(VENDOR)
-                .with_op(op)
-        })
+        page.items
+            .into_iter()
+            .next()
+            .ok_or_else(|| no_such(what, uuid, op))
     }
 
     /// `QueryVmInstance`.

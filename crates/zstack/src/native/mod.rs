@@ -9,8 +9,8 @@ pub mod query;
 pub mod results;
 pub(crate) mod typed;
 
-pub(crate) use api::check_uuid;
 pub use api::{CreateDataVolume, CreateVm, DeleteMode, QueryPage, StopType};
+pub(crate) use api::{check_uuid, no_such};
 pub use client::{ClientBuilder, Credentials, Job, JobStatus, Reply, ZStackClient, password_hash};
 pub use day2::{AttachNic, CloneVm, UpdateVm};
 pub use typed::Actions;

@@ -199,6 +199,15 @@ mod tests {
                 .unwrap();
         assert_eq!(plain.actions.links().get("b"), Some("/a/b"));
         assert_eq!(plain.name.as_deref(), Some("m"));
+        // Runs kept compact and runs that cannot be (an `href` without a `/`, a control
+        // character the compact form uses as a marker) read the same.
+        let odd = vm(b"<vm><actions><link href=\"go\" rel=\"g\"/></actions>\
+                       <link href=\"nics\" rel=\"nics\"/><link href=\"/t\x02/u\" rel=\"u\"/>\
+                       <name>o</name><link href=\"/v/w\" rel=\"w\"/></vm>")
+        .unwrap();
+        assert_eq!(odd.actions.links().get("g"), Some("go"));
+        let rels: Vec<(&str, &str)> = odd.links.iter().map(|l| (l.rel, l.href)).collect();
+        assert_eq!(rels, [("nics", "nics"), ("u", "/t\u{2}/u"), ("w", "/v/w")]);
         // A wrong end tag after a run is still an error.
         assert!(vm(b"<vm><link href=\"/l\" rel=\"r\"/></vn>").is_err());
     }

@@ -8,6 +8,7 @@
 //! `..Default::default()`, as new engine attributes will be added as new fields.
 
 mod enums;
+mod link_text;
 mod linked;
 mod parts;
 

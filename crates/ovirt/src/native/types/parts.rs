@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use serde::{Serialize, Serializer};
 
+use super::link_text;
+
 /// A `<link rel href>` to a sub-collection or an action, owned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
@@ -34,8 +36,9 @@ pub struct LinkRef<'a> {
 }
 
 /// The links of one object: an engine sends about 35 per VM. While decoding, a run of
-/// `<link .../>` elements is kept as the text the engine sent and read into one packed buffer
-/// (one allocation for all links, not 70) the first time you look; most listings never do.
+/// `<link .../>` elements is kept in a compact form of the text the engine sent (see
+/// `link_text`) and read into one packed buffer (one allocation for all links, not 70) the
+/// first time you look; most listings never do.
 ///
 /// An object without links costs one pointer.
 #[derive(Clone, Default)]
@@ -43,11 +46,12 @@ pub struct Links(Option<Box<LinksInner>>);
 
 #[derive(Clone, Default)]
 struct LinksInner {
-    /// `<link/>` elements as received, not read yet: the first links of the object.
-    raw: String,
-    /// `raw` read, on first use.
+    /// The first links of the object, not read yet: `<link/>` elements as received, in
+    /// `link_text`'s compact form.
+    compact: String,
+    /// `compact` read, on first use.
     read: OnceLock<Packed>,
-    /// Links added one by one, after those of `raw`.
+    /// Links added one by one, after those of `compact`.
     packed: Packed,
 }
 
@@ -87,6 +91,11 @@ impl Packed {
         crate::wire::gen_support::each_link_in(raw, |rel, href| self.push(rel, href));
     }
 
+    /// The links of compact runs (see `link_text`), added in order.
+    fn read_compact(&mut self, compact: &str) {
+        link_text::expand(compact, |run| self.read(run));
+    }
+
     fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
         self.idx.iter().map(|&(s, m, e)| LinkRef {
             rel: self.buf.get(s as usize..m as usize).unwrap_or(""),
@@ -96,11 +105,11 @@ impl Packed {
 }
 
 impl LinksInner {
-    /// The links of `raw`, read on first use.
+    /// The links of `compact`, read on first use.
     fn read(&self) -> &Packed {
         self.read.get_or_init(|| {
             let mut p = Packed::default();
-            p.read(&self.raw);
+            p.read_compact(&self.compact);
             p
         })
     }
@@ -130,15 +139,23 @@ impl Links {
     }
 
     /// Adds `<link .../>` elements as the engine wrote them, read on first use (or now, when
-    /// links were added one by one before them, to keep the document's order).
+    /// links were added one by one before them, to keep the document's order, or when they
+    /// are not in the form `link_text` keeps).
     pub(crate) fn push_raw(&mut self, elements: &str) {
         let inner = self.inner();
-        if inner.packed.idx.is_empty() {
-            inner.raw.push_str(elements);
+        if inner.packed.idx.is_empty() && link_text::encode_run(elements, &mut inner.compact) {
+            inner.compact.shrink_to_fit();
             inner.read.take();
         } else {
             inner.packed.read(elements);
         }
+    }
+
+    /// The links of a compact run (see `link_text`).
+    fn from_compact(compact: &str) -> Self {
+        let mut l = Links::new();
+        link_text::expand(compact, |run| l.inner().packed.read(run));
+        l
     }
 
     /// Number of links.
@@ -200,14 +217,31 @@ impl<'a> FromIterator<(&'a str, &'a str)> for Links {
 }
 
 /// The `<actions>` of an object as the engine sent them (a VM offers about twenty): kept as
-/// text while decoding, read into [`Links`] when you ask.
+/// text while decoding (compact when it is the usual run of links), read into [`Links`] when
+/// you ask.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct ActionLinks(Option<Box<str>>);
+pub struct ActionLinks(Option<ActionText>);
+
+/// The text of `<actions>`.
+#[derive(Clone, PartialEq, Eq)]
+enum ActionText {
+    /// A run of links in `link_text`'s compact form.
+    Compact(Box<str>),
+    /// Anything else, as received.
+    Raw(Box<str>),
+}
 
 impl ActionLinks {
     /// The `<actions>` content as received (`<link rel=".." href=".."/>...`).
     pub(crate) fn from_raw(raw: &str) -> Self {
-        ActionLinks(crate::wire::gen_support::non_blank(raw).map(Box::from))
+        ActionLinks(crate::wire::gen_support::non_blank(raw).map(|raw| {
+            let mut compact = String::new();
+            if link_text::encode_run(raw, &mut compact) {
+                ActionText::Compact(compact.into_boxed_str())
+            } else {
+                ActionText::Raw(Box::from(raw))
+            }
+        }))
     }
 
     /// True if the engine offered no action.
@@ -218,10 +252,11 @@ impl ActionLinks {
     /// The action links (`rel` is the action's name, `href` where to post it). A link the
     /// engine wrote badly is left out.
     pub fn links(&self) -> Links {
-        self.0
-            .as_deref()
-            .map(crate::wire::gen_support::links_in)
-            .unwrap_or_default()
+        match &self.0 {
+            Some(ActionText::Compact(c)) => Links::from_compact(c),
+            Some(ActionText::Raw(raw)) => crate::wire::gen_support::links_in(raw),
+            None => Links::new(),
+        }
     }
 }
 

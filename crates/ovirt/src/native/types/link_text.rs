@@ -143,6 +143,67 @@ mod tests {
     }
 
     #[test]
+    fn any_text_either_comes_back_exactly_or_is_refused() {
+        // Runs glued from pieces that look like links, paths and markers, in a fixed
+        // pseudo-random order (a small LCG: the test is the same on every run).
+        let pieces = [
+            "<link href=\"",
+            "/a/",
+            "/a/b/",
+            "rel",
+            "\" rel=\"",
+            "\"/>",
+            " ",
+            "\n",
+            "<",
+            "/",
+            "\"",
+            "é",
+            "&amp;",
+            "<link",
+            "href",
+            "x",
+        ];
+        let markers = ["\u{1}", "\u{2}", "\u{3}"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0) % n
+        };
+        let (mut kept, mut refused) = (0, 0);
+        for _ in 0..5_000 {
+            let len = next(24);
+            // Half the runs start as a link does, so that many have a path.
+            let start = ["", "<link href=\"/a/"][next(2)];
+            let run: String = std::iter::once(start)
+                .chain((0..len).map(|_| match next(60) {
+                    0 => markers[next(markers.len())],
+                    _ => pieces[next(pieces.len())],
+                }))
+                .collect();
+            let mut c = String::from("\u{1}/p/\u{2}<link href=\"/p/\u{3}q\"/>");
+            let before = c.clone();
+            if encode_run(&run, &mut c) {
+                kept += 1;
+                let mut back = Vec::new();
+                expand(&c, |t| back.push(t.to_owned()));
+                assert_eq!(back.len(), 2, "{run:?}");
+                assert_eq!(back[1], run, "{run:?}");
+                assert_eq!(back[0], "<link href=\"/p/<link href=\"/p/q\"/>");
+            } else {
+                refused += 1;
+                assert_eq!(c, before, "{run:?}");
+            }
+        }
+        assert!(
+            kept > 1_000 && refused > 500,
+            "kept {kept}, refused {refused}"
+        );
+    }
+
+    #[test]
     fn expanding_garbage_never_panics() {
         let mut n = 0;
         for junk in [

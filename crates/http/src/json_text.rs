@@ -48,10 +48,26 @@ fn next_word(b: &[u8]) -> ([u8; 8], usize) {
     (w, b.len().min(8))
 }
 
+/// True when some byte of `b` is one `serde_json` escapes.
+#[inline]
+fn needs_escape(b: &[u8]) -> bool {
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut word = [0; 8];
+        word.copy_from_slice(w);
+        if escape_mask(u64::from_le_bytes(word)) != 0 {
+            return true;
+        }
+    }
+    let (word, _) = next_word(words.remainder());
+    escape_mask(u64::from_le_bytes(word)) != 0
+}
+
 /// Appends `s` escaped as inside a JSON string, without the quotes: exactly the bytes
-/// `serde_json` writes between them. Eight bytes are checked and copied at a time (a word
-/// test, then one fixed-size store, cut back to the bytes that belong), so short strings (map
-/// keys, ids) cost a few instructions, not a byte loop and a `memcpy` call.
+/// `serde_json` writes between them. A string with nothing to escape (most: ids, names,
+/// words) is checked eight bytes at a time by word arithmetic, then copied whole; one with
+/// something to escape is copied eight bytes at a time up to it (one fixed-size store, cut
+/// back to the bytes that belong), not a byte loop.
 ///
 /// ```
 /// let mut out = Vec::new();
@@ -60,6 +76,12 @@ fn next_word(b: &[u8]) -> ([u8; 8], usize) {
 /// ```
 pub fn escape_json_str_body(out: &mut Vec<u8>, s: &str) {
     let mut rest = s.as_bytes();
+    // Most strings (ids, names, words) need no escape: checked a word at a time, then copied
+    // whole.
+    if !needs_escape(rest) {
+        out.extend_from_slice(rest);
+        return;
+    }
     out.reserve(rest.len() + 8);
     while !rest.is_empty() {
         let (word, n) = next_word(rest);

@@ -3,18 +3,14 @@
 //!
 //! Each gives exactly the text of the `format!` it replaces (tests compare them).
 
-/// `v` in decimal, written at the end of `buf`: the digits are the returned slice.
-pub(crate) fn u64_digits(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    &buf[i..]
+/// `v` in decimal, written at the end of `buf`: the digits are the returned slice (by `itoa`,
+/// two digits a step).
+pub(crate) fn u64_digits(buf: &mut [u8; 20], v: u64) -> &[u8] {
+    let mut digits = itoa::Buffer::new();
+    let d = digits.format(v).as_bytes();
+    let at = buf.len() - d.len();
+    buf[at..].copy_from_slice(d);
+    &buf[at..]
 }
 
 /// Appends `v` in decimal (what `write!(out, "{v}")` appends).

@@ -26,7 +26,7 @@ pub(in crate::skins) fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
 
 /// Appends an unsigned integer.
 pub(in crate::skins) fn uint(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    out.extend_from_slice(crate::text::u64_digits(&mut [0; 20], v));
 }
 
 /// Appends `true` or `false`.

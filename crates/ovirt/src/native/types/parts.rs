@@ -154,7 +154,7 @@ impl Links {
     /// The links of a compact run (see `link_text`).
     fn from_compact(compact: &str) -> Self {
         let mut l = Links::new();
-        link_text::expand(compact, |run| l.inner().packed.read(run));
+        l.inner().packed.read_compact(compact);
         l
     }
 

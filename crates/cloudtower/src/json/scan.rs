@@ -135,7 +135,9 @@ impl<'de> Reader<'de> {
     pub(super) fn ws(&mut self) -> Option<u8> {
         loop {
             let c = *self.buf.get(self.pos)?;
-            if !matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
+            // JSON's four whitespace bytes are all at most a space: anything above it (every
+            // token of a compact answer) is answered with one comparison.
+            if c > b' ' || !matches!(c, b' ' | b'\n' | b'\t' | b'\r') {
                 return Some(c);
             }
             self.pos += 1;
@@ -428,7 +430,7 @@ impl<'de> Reader<'de> {
                 Some(b't') => self.ident(b"true")?,
                 Some(b'f') => self.ident(b"false")?,
                 Some(b'-' | b'0'..=b'9') => self.skip_number()?,
-                Some(b'"') => self.skip_string()?,
+                Some(b'"') => self.skip_string_here()?,
                 Some(c @ (b'[' | b'{')) => {
                     self.pos += 1;
                     let obj = c == b'{';
@@ -478,9 +480,10 @@ impl<'de> Reader<'de> {
     }
 
     /// A key and its colon, inside an object being skipped.
+    #[inline(always)]
     fn skip_key(&mut self) -> Result<(), Error> {
         match self.ws() {
-            Some(b'"') => self.skip_string()?,
+            Some(b'"') => self.skip_string_here()?,
             Some(b'}') => return Err(self.err("trailing comma")),
             Some(_) => return Err(self.err("key must be a string")),
             None => return Err(self.err("EOF while parsing an object")),
@@ -501,8 +504,16 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// Skips the string whose opening quote is the next byte, checking it as a string.
     #[inline]
     fn skip_string(&mut self) -> Result<(), Error> {
+        self.skip_string_here()
+    }
+
+    /// [`Reader::skip_string`], always inlined: the loop of [`Reader::skip_nested`] meets a
+    /// string at every key, and a call there cost a fifth of the string's instructions.
+    #[inline(always)]
+    fn skip_string_here(&mut self) -> Result<(), Error> {
         let mut i = self.pos + 1;
         loop {
             i = find_special::<true>(self.buf, i);
@@ -570,19 +581,23 @@ impl<'de> Reader<'de> {
     }
 }
 
-/// The containers a skip is inside, innermost last (`true`: an object): the first 128 as bits,
-/// deeper ones (rare, and unbounded as in `serde_json`) in a `Vec`.
+/// The containers a skip is inside, innermost last (`true`: an object): the first 64 as bits
+/// of one word (a `u128` cost a few instructions more at every value), deeper ones (rare, and
+/// unbounded as in `serde_json`) in a `Vec`.
 #[derive(Default)]
 struct Open {
-    bits: u128,
+    bits: u64,
     len: usize,
     deeper: Vec<bool>,
 }
 
 impl Open {
+    /// How many containers are held as bits.
+    const BITS: usize = u64::BITS as usize;
+
     fn push(&mut self, obj: bool) {
-        if self.len < 128 {
-            let bit = 1u128 << self.len;
+        if self.len < Self::BITS {
+            let bit = 1u64 << self.len;
             self.bits = if obj {
                 self.bits | bit
             } else {
@@ -597,13 +612,13 @@ impl Open {
     fn last(&self) -> Option<bool> {
         match self.len {
             0 => None,
-            1..=128 => Some(self.bits >> (self.len - 1) & 1 == 1),
+            1..=Self::BITS => Some(self.bits >> (self.len - 1) & 1 == 1),
             _ => self.deeper.last().copied(),
         }
     }
 
     fn pop(&mut self) {
-        if self.len > 128 {
+        if self.len > Self::BITS {
             self.deeper.pop();
         }
         self.len = self.len.saturating_sub(1);

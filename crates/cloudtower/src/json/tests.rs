@@ -115,6 +115,32 @@ fn depth_is_bounded_like_serde_json() {
 }
 
 #[test]
+fn skipped_values_nest_objects_and_arrays_past_a_word_of_levels() {
+    // The skip keeps the first 64 containers as bits and deeper ones in a list: objects and
+    // arrays alternate across that line, closed rightly, by the wrong bracket, or not at all.
+    for n in [1, 2, 63, 64, 65, 66, 129, 130] {
+        let open: String = (0..n)
+            .map(|i| if i % 2 == 0 { "{\"k\":" } else { "[" })
+            .collect();
+        let close: Vec<&str> = (0..n)
+            .rev()
+            .map(|i| if i % 2 == 0 { "}" } else { "]" })
+            .collect();
+        let right = close.concat();
+        let mut swapped = close.clone();
+        swapped[0] = if swapped[0] == "}" { "]" } else { "}" };
+        let wrong = swapped.concat();
+        for doc in [
+            format!("{{\"zzz\":{open}1{right},\"id\":\"x\"}}"),
+            format!("{{\"zzz\":{open}1{wrong},\"id\":\"x\"}}"),
+            format!("{{\"zzz\":{open}1"),
+        ] {
+            same::<crate::model::Vm>(doc.as_bytes());
+        }
+    }
+}
+
+#[test]
 fn typed_fields() {
     for s in [
         r#"{"id":"a","vcpu":4,"memory":17179869184,"cpu_usage":12,"ha":true,"status":"RUNNING"}"#,

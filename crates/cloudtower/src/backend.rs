@@ -13,7 +13,7 @@ use omnivirt_http::SharedTransport;
 use crate::VENDOR;
 use crate::config::CloudTowerConfig;
 use crate::convert::{self, VmStateFilter};
-use crate::generated::types::{ElfStoragePolicy, NetworkType, Vds, Vlan};
+use crate::generated::types::{ElfStoragePolicy, FromMap, NetworkType, Vds, Vlan};
 use crate::native::filter::{
     ClusterWhere, ContentLibraryVmTemplateWhere, ElfStoragePolicyWhere, HostWhere, StrField,
     VdsWhere, VlanWhere, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
@@ -330,7 +330,7 @@ impl CloudTowerBackend {
     /// One page of the objects matching `w`, ordered and sized as `query` asks;
     /// `client_side` says some filter of `query` is not in `w` (see
     /// [`ListQuery::request_size`]).
-    async fn page<T: Resource>(
+    async fn page<T: Resource + FromMap>(
         &self,
         (w, client_side): (T::Where, bool),
         query: &ListQuery,
@@ -343,7 +343,7 @@ impl CloudTowerBackend {
 
     /// [`page`](Self::page), each object converted with `convert` as it is decoded; `id` is the
     /// id of the object a converted one came from.
-    async fn page_into<T: Resource, U: Send + 'static>(
+    async fn page_into<T: Resource + FromMap, U: Send + 'static>(
         &self,
         (w, client_side): (T::Where, bool),
         query: &ListQuery,

@@ -452,9 +452,17 @@ impl<'de> de::SeqAccess<'de> for Seq<'_, 'de> {
 }
 
 /// The entries of an object.
-struct Map<'a, 'de> {
+pub(super) struct Map<'a, 'de> {
     de: &'a mut Reader<'de>,
     first: bool,
+}
+
+impl<'a, 'de> Map<'a, 'de> {
+    /// The entries of an object whose key was just read (the colon is next): for a walk that
+    /// finds the keys itself and hands each value to a type's `field` (`super::each`).
+    pub(super) fn after_key(de: &'a mut Reader<'de>) -> Self {
+        Map { de, first: false }
+    }
 }
 
 impl<'de> de::MapAccess<'de> for Map<'_, 'de> {

@@ -20,9 +20,11 @@
 //! a map.
 
 mod de;
+mod each;
 mod scan;
 mod tail;
 
+pub(crate) use each::each_object;
 pub(crate) use tail::last_item;
 
 use std::fmt;

@@ -191,3 +191,87 @@ fn errors_have_a_place_and_one_line() {
     let e = from_slice::<Vec<crate::model::Vm>>(b"[{\"id\":\"a\"},").unwrap_err();
     assert!(e.to_string().contains("EOF"), "{e}");
 }
+
+#[path = "../../benches/vm_body.rs"]
+mod vm_body;
+
+/// The listing's faster walk (`each_object`) against the generic read of the same body: when
+/// the walk answers, the generic read gives the same items; when the generic read fails, the
+/// walk declines (and the caller's generic read reports the error).
+#[track_caller]
+fn walk_agrees(input: &[u8]) -> bool {
+    use crate::convert::ListedVm;
+    let generic = from_slice::<Vec<ListedVm>>(input).map(|v| format!("{v:?}"));
+    let walked = super::each_object::<ListedVm, _>(input, 4, |v| v).map(|v| format!("{v:?}"));
+    match (&walked, &generic) {
+        (Some(w), Ok(g)) => assert_eq!(w, g, "{}", String::from_utf8_lossy(input)),
+        (Some(_), Err(e)) => panic!(
+            "the walk read what the generic read refuses ({e}): {}",
+            String::from_utf8_lossy(input)
+        ),
+        (None, _) => {}
+    }
+    walked.is_some()
+}
+
+#[test]
+fn the_listing_walk_reads_what_the_generic_read_reads() {
+    let full = vm_body::body(3);
+    assert!(walk_agrees(&full), "a plain answer takes the walk");
+    for s in [
+        "[]",
+        " [ ] ",
+        "[{}]",
+        "[ {\"id\" : \"a\" , \"name\":\"b\"} , {} ]\n",
+        r#"[{"i\u0064":"escaped key","name":"n\"q"}]"#,
+        r#"[{"id":"first","id":"second"}]"#,
+        r#"[{"zzz":[{"a":[1,2,{"b":null}]}],"vcpu":4,"labels":[{"id":"l","key":"k","value":null}]}]"#,
+        r#"[{"cluster":{"id":"c","name":"x"},"host":null,"status":"SOMETHING_NEW"}]"#,
+        // A raw control character in a key: keys are read as bytes, by both.
+        "[{\"k\u{1}\":1}]",
+    ] {
+        assert!(walk_agrees(s.as_bytes()), "{s}");
+    }
+    // Not the plain shape, or not JSON: the walk declines, the generic read decides.
+    for s in [
+        "",
+        "null",
+        "{}",
+        "[null]",
+        "[1]",
+        "[{},]",
+        "[{\"id\":\"a\",}]",
+        "[{\"id\":\"a\"}",
+        "[{\"id\":\"a\"}] x",
+        "[{\"id\" \"a\"}]",
+        "[{\"vcpu\":\"4\"}]",
+        "[{\"zzz\":[}]",
+        "[{}{}]",
+        "[,{}]",
+    ] {
+        assert!(!walk_agrees(s.as_bytes()), "{s}");
+    }
+    let not_utf8 = b"[{\"name\":\"\xff\"}]";
+    assert!(!walk_agrees(not_utf8));
+}
+
+#[test]
+fn the_listing_walk_agrees_on_every_small_damage() {
+    // Every byte of a two-VM answer deleted, or replaced by a byte that matters to the grammar.
+    let doc = vm_body::body(2);
+    let mut walked = 0;
+    for i in 0..doc.len() {
+        let mut cut = doc.clone();
+        cut.remove(i);
+        walked += usize::from(walk_agrees(&cut));
+        for b in [
+            b'"', b',', b':', b'{', b'}', b'[', b']', b'\\', b' ', b'0', 1u8,
+        ] {
+            let mut hit = doc.clone();
+            hit[i] = b;
+            walked += usize::from(walk_agrees(&hit));
+        }
+    }
+    // Many damaged answers are still plain answers (a digit changed, a space in a string).
+    assert!(walked > doc.len(), "the walk took only {walked} of them");
+}

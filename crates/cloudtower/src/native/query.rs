@@ -392,6 +392,7 @@ impl<T: Resource> Api<T> {
         id: fn(&U) -> &str,
     ) -> Result<Page<U>>
     where
+        T: crate::generated::types::FromMap,
         U: Send + 'static,
         F: FnMut(T) -> U + Clone + Send + 'static,
     {
@@ -412,7 +413,11 @@ impl<T: Resource> Api<T> {
         announce_next_page(|| announced_successor(&bytes, page_size));
         let seed = EachItem::new(convert, page_size);
         let items = omnivirt_http::decode_large(bytes.len(), move || {
-            let items = decode_body_seed(T::LIST, status, &bytes, seed);
+            // The common shape read by the faster walk; anything else, the generic way.
+            let items = match crate::json::each_object(&bytes, seed.room(), seed.convert.clone()) {
+                Some(items) => Ok(items),
+                None => decode_body_seed(T::LIST, status, &bytes, seed),
+            };
             // Read into again by the next page (no fresh memory to fault in per page).
             omnivirt_http::recycle(bytes);
             items
@@ -487,6 +492,11 @@ impl<T, F> EachItem<T, F> {
             _t: PhantomData,
         }
     }
+
+    /// The room reserved for the items.
+    fn room(&self) -> usize {
+        self.expected.min(Self::MAX_RESERVED) as usize
+    }
 }
 
 impl<'de, T, U, F> DeserializeSeed<'de> for EachItem<T, F>
@@ -516,8 +526,7 @@ where
     }
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> std::result::Result<Vec<U>, A::Error> {
-        let room = self.expected.min(Self::MAX_RESERVED) as usize;
-        let mut out = Vec::with_capacity(room);
+        let mut out = Vec::with_capacity(self.room());
         while let Some(item) = seq.next_element::<T>()? {
             out.push((self.convert)(item));
         }

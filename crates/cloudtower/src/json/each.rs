@@ -1,0 +1,103 @@
+//! A listing's array read straight off the [`Reader`]: each item an object of a [`FromMap`]
+//! type whose keys are found here, not through serde's key seed and `MapAccess` loop.
+//!
+//! Only the walk is different: every key still goes to the type's own `field`, which decodes
+//! or skips its value through the same [`Map`] the generic path hands it, so the values are
+//! the generic path's. The walk costs about 30 instructions a key less: a listed VM has 68
+//! keys, and the CLI's decode of 10,000 listed VMs went from 288.2M to 266.4M instructions.
+//! It takes the common shape only, an array of objects with nothing unusual; on anything
+//! else, and on any error, it answers `None` and the caller decodes the whole body the generic
+//! way, which gives the value or the error it always gave (at the cost of reading the body
+//! twice, on a body that is wrong anyway).
+
+use std::borrow::Cow;
+
+use super::Error;
+use super::de::Map;
+use super::scan::{Reader, Text};
+use crate::generated::types::FromMap;
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// The items of the JSON array `bytes`, each read as a `T` and handed to `convert`, with room
+/// for `room` reserved up front; `None` when the body is not a plain array of objects of `T`
+/// (the caller then reads it the generic way, for its value or its error).
+pub(crate) fn each_object<T: FromMap, U>(
+    bytes: &[u8],
+    room: usize,
+    mut convert: impl FnMut(T) -> U,
+) -> Option<Vec<U>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut r = Reader::new(text);
+    let mut out = Vec::with_capacity(room);
+    r.each_item(|r| {
+        out.push(convert(r.object_fields::<T>()?));
+        Ok(())
+    })
+    .ok()?;
+    Some(out)
+}
+
+/// Stands for "not the common shape": never shown, the generic path reports instead.
+fn unusual() -> Error {
+    Error::new(String::new())
+}
+
+impl<'de> Reader<'de> {
+    /// Walks the top-level array, calling `item` with the reader before each element (an
+    /// object); then checks that nothing but whitespace follows.
+    fn each_item(&mut self, mut item: impl FnMut(&mut Self) -> Result<()>) -> Result<()> {
+        if self.ws() != Some(b'[') {
+            return Err(unusual());
+        }
+        self.enter()?;
+        let mut first = true;
+        loop {
+            match self.ws() {
+                Some(b']') => break,
+                Some(b',') if !first => self.pos += 1,
+                Some(_) if first => {}
+                _ => return Err(unusual()),
+            }
+            first = false;
+            // An element, never a `]` right after a comma.
+            if self.ws() != Some(b'{') {
+                return Err(unusual());
+            }
+            item(self)?;
+        }
+        self.pos += 1;
+        self.depth += 1;
+        self.end()
+    }
+
+    /// The object whose `{` is the next byte, read into a `T` key by key: each key's bytes
+    /// (unescaped when it has escapes, as the generic path gives them) go to `T::field` with
+    /// the reader placed before the colon.
+    fn object_fields<T: FromMap>(&mut self) -> Result<T> {
+        self.enter()?;
+        let mut out = T::default();
+        let mut first = true;
+        loop {
+            match self.ws() {
+                Some(b'}') => break,
+                Some(b',') if !first => self.pos += 1,
+                Some(b'"') if first => {}
+                _ => return Err(unusual()),
+            }
+            first = false;
+            if self.ws() != Some(b'"') {
+                return Err(unusual());
+            }
+            let buf = self.buf;
+            let key = match self.string::<false>()? {
+                Text::Input(a, b) => Cow::Borrowed(&buf[a..b]),
+                Text::Scratch => Cow::Owned(self.scratch.clone()),
+            };
+            out.field(&key, &mut Map::after_key(self))?;
+        }
+        self.pos += 1;
+        self.depth += 1;
+        Ok(out)
+    }
+}

@@ -30,11 +30,15 @@ pub(crate) fn each_object<T: FromMap, U>(
     let text = std::str::from_utf8(bytes).ok()?;
     let mut r = Reader::new(text);
     let mut out = Vec::with_capacity(room);
-    r.each_item(|r| {
+    if r.ws() != Some(b'[') {
+        return None;
+    }
+    r.each_element(b']', b'{', |r| {
         out.push(convert(r.object_fields::<T>()?));
         Ok(())
     })
     .ok()?;
+    r.end().ok()?;
     Some(out)
 }
 
@@ -44,60 +48,49 @@ fn unusual() -> Error {
 }
 
 impl<'de> Reader<'de> {
-    /// Walks the top-level array, calling `item` with the reader before each element (an
-    /// object); then checks that nothing but whitespace follows.
-    fn each_item(&mut self, mut item: impl FnMut(&mut Self) -> Result<()>) -> Result<()> {
-        if self.ws() != Some(b'[') {
-            return Err(unusual());
-        }
+    /// Walks the array or object whose opening byte is next, up to its `close`: elements
+    /// separated by commas, each starting with the byte `start`, read by `element` (which
+    /// finds the reader on that byte). Anything else is unusual.
+    fn each_element(
+        &mut self,
+        close: u8,
+        start: u8,
+        mut element: impl FnMut(&mut Self) -> Result<()>,
+    ) -> Result<()> {
         self.enter()?;
         let mut first = true;
         loop {
             match self.ws() {
-                Some(b']') => break,
+                Some(c) if c == close => break,
                 Some(b',') if !first => self.pos += 1,
-                Some(_) if first => {}
+                _ if first => {}
                 _ => return Err(unusual()),
             }
             first = false;
-            // An element, never a `]` right after a comma.
-            if self.ws() != Some(b'{') {
+            // An element, never a closing byte right after a comma.
+            if self.ws() != Some(start) {
                 return Err(unusual());
             }
-            item(self)?;
+            element(self)?;
         }
         self.pos += 1;
         self.depth += 1;
-        self.end()
+        Ok(())
     }
 
     /// The object whose `{` is the next byte, read into a `T` key by key: each key's bytes
     /// (unescaped when it has escapes, as the generic path gives them) go to `T::field` with
     /// the reader placed before the colon.
     fn object_fields<T: FromMap>(&mut self) -> Result<T> {
-        self.enter()?;
         let mut out = T::default();
-        let mut first = true;
-        loop {
-            match self.ws() {
-                Some(b'}') => break,
-                Some(b',') if !first => self.pos += 1,
-                Some(b'"') if first => {}
-                _ => return Err(unusual()),
-            }
-            first = false;
-            if self.ws() != Some(b'"') {
-                return Err(unusual());
-            }
-            let buf = self.buf;
-            let key = match self.string::<false>()? {
+        self.each_element(b'}', b'"', |r| {
+            let buf = r.buf;
+            let key = match r.string::<false>()? {
                 Text::Input(a, b) => Cow::Borrowed(&buf[a..b]),
-                Text::Scratch => Cow::Owned(self.scratch.clone()),
+                Text::Scratch => Cow::Owned(r.scratch.clone()),
             };
-            out.field(&key, &mut Map::after_key(self))?;
-        }
-        self.pos += 1;
-        self.depth += 1;
+            out.field(&key, &mut Map::after_key(r))
+        })?;
         Ok(out)
     }
 }

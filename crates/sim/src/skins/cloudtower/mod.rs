@@ -48,6 +48,7 @@ mod day2;
 mod derived;
 mod devices;
 mod disks;
+mod doc_cache;
 mod filter;
 mod inventory;
 mod labels;
@@ -72,14 +73,17 @@ const NICS_KEY: &str = "cloudtower_nics";
 const CD_ROMS_KEY: &str = "cloudtower_cd_roms";
 
 /// The CloudTower skin.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
-pub struct CloudTowerSkin;
+pub struct CloudTowerSkin {
+    /// The `get-vms` documents written so far, copied while current (see `doc_cache`).
+    docs: doc_cache::DocCache,
+}
 
 impl CloudTowerSkin {
     /// The skin.
     pub fn new() -> Self {
-        CloudTowerSkin
+        CloudTowerSkin::default()
     }
 }
 
@@ -105,6 +109,6 @@ impl Skin for CloudTowerSkin {
     }
 
     fn handle(&self, world: &World, req: Request) -> Response {
-        router::handle(world, &req)
+        router::handle(world, &self.docs, &req)
     }
 }

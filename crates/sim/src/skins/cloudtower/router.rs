@@ -12,6 +12,7 @@ use super::day2::{
 };
 use super::devices::edit_devices;
 use super::disks::{add_disks, create_volumes, delete_volumes, remove_disks};
+use super::doc_cache::DocCache;
 use super::mutate::{create_vms, data_str, delete_vms, each_vm, recycle};
 use super::reply::{Fail, bad, error_body, fail, with_request_id};
 use super::{API_VERSION, MOUNT};
@@ -20,7 +21,7 @@ use crate::world::World;
 
 /// The whole skin: `get-version`, `login` and GraphQL need no session; every other `<op>`
 /// does.
-pub(super) fn handle(world: &World, req: &Request) -> Response {
+pub(super) fn handle(world: &World, docs: &DocCache, req: &Request) -> Response {
     let path = req.path().to_owned();
     if !skin::path_under(&path, MOUNT) {
         return graphql(world, req);
@@ -56,7 +57,7 @@ pub(super) fn handle(world: &World, req: &Request) -> Response {
     }
     let ctx = Ctx::new(world);
     if op == "get-vms" {
-        match ctx.vm_page_json(&body) {
+        match ctx.vm_page_json(&body, docs) {
             Ok(Some(text)) => {
                 return with_request_id(skin::json_text_response(StatusCode::OK, text));
             }
@@ -165,8 +166,10 @@ mod tests {
     #[test]
     fn an_operation_the_skin_lacks_is_a_404_error_body() {
         let world = World::default();
+        let docs = DocCache::default();
         let login = handle(
             &world,
+            &docs,
             &post(
                 "login",
                 None,
@@ -178,7 +181,7 @@ mod tests {
             .unwrap()
             .to_owned();
         for op in ["create-datacenter", "no-such-op"] {
-            let resp = handle(&world, &post(op, Some(&token), &json!({})));
+            let resp = handle(&world, &docs, &post(op, Some(&token), &json!({})));
             assert_eq!(resp.status, StatusCode::NOT_FOUND, "{op}");
             let body = json_of(&resp);
             assert_eq!(body["status"], 404);
@@ -187,7 +190,11 @@ mod tests {
             assert!(resp.headers.contains_key("x-tower-request-id"));
         }
         // A simulated one still answers.
-        let resp = handle(&world, &post("get-vms", Some(&token), &json!({"first": 1})));
+        let resp = handle(
+            &world,
+            &docs,
+            &post("get-vms", Some(&token), &json!({"first": 1})),
+        );
         assert_eq!(resp.status, StatusCode::OK);
     }
 }

@@ -93,14 +93,14 @@ impl Serialize for Ips<'_> {
 }
 
 /// `{"id": .., "name": ..}`.
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 pub(super) struct NamedRef<'a> {
     pub(super) id: &'a str,
     pub(super) name: &'a str,
 }
 
 /// A VM's `host`.
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 pub(super) struct HostRef<'a> {
     pub(super) id: &'a str,
     pub(super) name: &'a str,
@@ -204,6 +204,16 @@ impl<'a> OrWord<'a> {
     }
 }
 
+/// Everything a VM's document reads from outside the VM's own row: its cluster's name, its
+/// host's name and address, and the size of its disks. The document of an unchanged row with
+/// the same `Around` is the same text (what [`super::doc_cache`] relies on).
+#[derive(PartialEq)]
+pub(super) struct Around<'a> {
+    pub(super) cluster: NamedRef<'a>,
+    pub(super) host: Option<HostRef<'a>>,
+    pub(super) size: u64,
+}
+
 impl Ctx<'_> {
     /// A cluster as other objects embed it: `{id, name}` (an empty name when it is gone).
     pub(super) fn cluster_ref<'a>(&'a self, id: &'a str) -> NamedRef<'a> {
@@ -221,13 +231,30 @@ impl Ctx<'_> {
         }
     }
 
+    /// What the document of `v` reads from outside its row: see [`Around`].
+    pub(super) fn around<'a>(&'a self, v: &'a SimVm) -> Around<'a> {
+        Around {
+            cluster: self.cluster_ref(v.cluster_id.as_str()),
+            host: v.host_id.as_ref().map(|h| self.host_ref(h.as_str())),
+            size: self.world.disk_bytes(&v.disk_ids),
+        }
+    }
+
     pub(super) fn vm_doc<'a>(&'a self, v: &'a SimVm) -> VmDoc<'a> {
+        self.vm_doc_around(v, self.around(v))
+    }
+
+    /// [`Ctx::vm_doc`] with what it reads outside the row already found.
+    pub(super) fn vm_doc_around<'a>(&'a self, v: &'a SimVm, around: Around<'a>) -> VmDoc<'a> {
         let (status, busy) = vm_words(v.state, v.task_id.is_some());
         let flag =
             |key: &str, default: bool| v.extra.get(key).and_then(Value::as_bool).unwrap_or(default);
-        let host = v.host_id.as_ref().map(|h| self.host_ref(h.as_str()));
+        let Around {
+            cluster,
+            host,
+            size,
+        } = around;
         let node_ip = host.as_ref().map_or("", |h| h.management_ip);
-        let size = self.world.disk_bytes(&v.disk_ids);
         let vm_id = v.id.as_str();
         let cd_roms = cd_roms_of(v);
         let mut vm_disks: Vec<IdRef<'a>> = Vec::with_capacity(v.disk_ids.len() + cd_roms.len());
@@ -270,7 +297,7 @@ impl Ctx<'_> {
             vm_tools_status: if running { "RUNNING" } else { "NOT_RUNNING" },
             vm_tools_version: "3.1.0",
             win_opt: false,
-            cluster: self.cluster_ref(v.cluster_id.as_str()),
+            cluster,
             host,
             folder: (),
             vm_disks,

@@ -198,6 +198,7 @@ mod tests {
 
     use super::super::CD_ROMS_KEY;
     use super::super::ctx::Ctx;
+    use super::super::doc_cache::DocCache;
     use crate::query::{Filter, Paging};
     use crate::world::World;
     use crate::{NewVm, WorldConfig};
@@ -286,6 +287,128 @@ mod tests {
             "UPDATING",
         ] {
             assert!(text.contains(part), "{part}");
+        }
+    }
+
+    /// Every VM of `w` through `docs` and written afresh, side by side.
+    fn kept_and_fresh(docs: &DocCache, w: &World) -> (Vec<u8>, Vec<u8>, usize) {
+        let ctx = Ctx::new(w);
+        let rows = w.peek_vms(&Filter::new(), &Paging::all(), None).items;
+        let (mut kept, mut fresh) = (Vec::new(), Vec::new());
+        for r in &rows {
+            docs.write(&ctx, r, &mut kept);
+            kept.push(b'\n');
+            ctx.vm_doc(r).write_json(&mut fresh);
+            fresh.push(b'\n');
+        }
+        (kept, fresh, rows.len())
+    }
+
+    #[test]
+    fn kept_documents_are_copied_only_while_current() {
+        let w = awkward_world();
+        let docs = DocCache::default();
+        let (kept, fresh, n) = kept_and_fresh(&docs, &w);
+        assert_eq!(kept, fresh);
+        assert_eq!(docs.copied(), 0, "nothing kept yet");
+        let (kept, fresh, _) = kept_and_fresh(&docs, &w);
+        assert_eq!(kept, fresh);
+        assert_eq!(
+            docs.copied(),
+            n as u64,
+            "every document copied the second time"
+        );
+
+        let vms = w.list_vms(&Filter::new(), &Paging::all()).items;
+        let placed = vms.iter().find(|v| v.host_id.is_some()).unwrap();
+        let host = placed.host_id.clone().unwrap();
+        let cluster = placed.cluster_id.clone();
+        let disk = vms.iter().find_map(|v| v.disk_ids.first()).unwrap().clone();
+        let (a, b) = (vms[0].id.clone(), vms[5].id.clone());
+        let running = vms
+            .iter()
+            .find(|v| v.state == omnivirt_core::VmState::Running && v.task_id.is_none())
+            .unwrap()
+            .id
+            .clone();
+        // Each a change to the VM's row or to what its document reads beside it.
+        type Change<'a> = (&'a str, Box<dyn Fn(&World) + 'a>);
+        let changes: Vec<Change<'_>> = vec![
+            (
+                "rename",
+                Box::new(|w: &World| {
+                    w.update_vm(a.as_str(), |v| v.name = "renamed \"vm\"".into())
+                        .unwrap();
+                }),
+            ),
+            (
+                "tag",
+                Box::new(|w: &World| {
+                    w.update_vm(b.as_str(), |v| v.tags.push("k=v".into()))
+                        .unwrap();
+                }),
+            ),
+            (
+                "power",
+                Box::new(|w: &World| {
+                    w.power_vm(running.as_str(), PowerAction::Stop).unwrap();
+                }),
+            ),
+            (
+                "host",
+                Box::new(|w: &World| {
+                    w.update_host(host.as_str(), |h| h.name = "host-renamed".into())
+                        .unwrap();
+                }),
+            ),
+            (
+                "host address",
+                Box::new(|w: &World| {
+                    w.update_host(host.as_str(), |h| h.address = "10.9.9.9".into())
+                        .unwrap();
+                }),
+            ),
+            (
+                "cluster",
+                Box::new(|w: &World| {
+                    w.update_cluster(cluster.as_str(), |c| c.name = "cl-renamed".into())
+                        .unwrap();
+                }),
+            ),
+            (
+                "disk",
+                Box::new(|w: &World| {
+                    w.update_disk(disk.as_str(), |d| d.size_bytes += 1 << 30)
+                        .unwrap();
+                }),
+            ),
+        ];
+        for (what, change) in changes {
+            change(&w);
+            let before = docs.copied();
+            let (kept, fresh, n) = kept_and_fresh(&docs, &w);
+            assert_eq!(
+                String::from_utf8(kept).unwrap(),
+                String::from_utf8(fresh).unwrap(),
+                "after the {what} change"
+            );
+            let copied = docs.copied() - before;
+            assert!(
+                copied > 0 && copied < n as u64,
+                "{what}: {copied} of {n} copied"
+            );
+        }
+    }
+
+    #[test]
+    fn the_kept_text_stays_under_its_cap() {
+        let w = awkward_world();
+        let docs = DocCache::with_cap(5000);
+        for _ in 0..3 {
+            let (kept, fresh, _) = kept_and_fresh(&docs, &w);
+            assert_eq!(kept, fresh);
+            assert!(docs.bytes() <= 5000, "{} bytes kept", docs.bytes());
+            assert!(docs.bytes() > 0);
         }
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::ctx::Ctx;
+use super::doc_cache::DocCache;
 use super::reply::Fail;
 use super::select::{int_arg, simple_ids, where_of};
 use super::status::vm_words;
@@ -174,9 +175,14 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// The `get-vms` answer as JSON text, written VM by VM without building `Value`s, or
-    /// `None` when the body needs the general path (see [`VmPage::of`]).
-    pub(super) fn vm_page_json(&self, body: &Value) -> Result<Option<Vec<u8>>, Fail> {
+    /// The `get-vms` answer as JSON text, written VM by VM without building `Value`s (each
+    /// VM's document copied from `docs` when it is kept there and current), or `None` when
+    /// the body needs the general path (see [`VmPage::of`]).
+    pub(super) fn vm_page_json(
+        &self,
+        body: &Value,
+        docs: &DocCache,
+    ) -> Result<Option<Vec<u8>>, Fail> {
         let Some(q) = VmPage::of(&where_of(body)?, body)? else {
             return Ok(None);
         };
@@ -188,7 +194,7 @@ impl Ctx<'_> {
             if i > 0 {
                 out.push(b',');
             }
-            self.vm_doc(v).write_json(&mut out);
+            docs.write(self, v, &mut out);
         }
         out.push(b']');
         Ok(Some(out))

@@ -67,23 +67,47 @@ impl Default for Kept {
 /// One VM's document and what it was written from.
 struct Doc {
     row: Arc<SimVm>,
-    cluster: String,
-    host: Option<(String, String)>,
-    size: u64,
-    json: Box<[u8]>,
+    /// What the document read beside the row ([`beside`]), then the document: one allocation,
+    /// so checking the first costs no cache miss that copying the second does not pay anyway.
+    text: Box<[u8]>,
+    /// Where the document starts in `text`.
+    json_at: usize,
+}
+
+/// Ends each text part of [`beside`] (a byte no UTF-8 text holds).
+const END: u8 = 0xff;
+
+/// What a document reads beside its row, as bytes: the cluster's name, whether there is a
+/// host, its name and address, and the disks' size. Equal bytes, equal [`Around`].
+fn beside(around: &Around<'_>, out: &mut Vec<u8>) {
+    for part in [around.cluster.name.as_bytes(), &[END]] {
+        out.extend_from_slice(part);
+    }
+    if let Some(h) = &around.host {
+        for part in [
+            &[1u8][..],
+            h.name.as_bytes(),
+            &[END],
+            h.management_ip.as_bytes(),
+            &[END],
+        ] {
+            out.extend_from_slice(part);
+        }
+    } else {
+        out.push(0);
+    }
+    out.extend_from_slice(&around.size.to_le_bytes());
 }
 
 impl Doc {
-    /// Whether this document is the one `row` with `around` would be written as.
-    fn current(&self, row: &Arc<SimVm>, around: &Around<'_>) -> bool {
-        Arc::ptr_eq(&self.row, row)
-            && self.cluster == around.cluster.name
-            && self.size == around.size
-            && match (&self.host, &around.host) {
-                (None, None) => true,
-                (Some((name, ip)), Some(h)) => name == h.name && ip == h.management_ip,
-                _ => false,
-            }
+    /// Whether this document is the one `row` would be written as now, `now` being the bytes
+    /// [`beside`] makes of what it would read beside the row.
+    fn current(&self, row: &Arc<SimVm>, now: &[u8]) -> bool {
+        Arc::ptr_eq(&self.row, row) && self.text.get(..self.json_at) == Some(now)
+    }
+
+    fn json(&self) -> &[u8] {
+        self.text.get(self.json_at..).unwrap_or_default()
     }
 }
 
@@ -102,40 +126,35 @@ impl DocCache {
     /// written now (and kept).
     pub(super) fn write(&self, ctx: &Ctx<'_>, row: &Arc<SimVm>, out: &mut Vec<u8>) {
         let around = ctx.around(row);
+        let mut text = Vec::with_capacity(64);
+        beside(&around, &mut text);
+        let json_at = text.len();
         {
             let mut g = self.lock();
             if let Some(doc) = g.docs.get(&row_key(row))
-                && doc.current(row, &around)
+                && doc.current(row, &text)
             {
-                out.extend_from_slice(&doc.json);
+                out.extend_from_slice(doc.json());
                 g.copied += 1;
                 return;
             }
         }
-        let cluster = around.cluster.name.to_owned();
-        let host = around
-            .host
-            .as_ref()
-            .map(|h| (h.name.to_owned(), h.management_ip.to_owned()));
-        let size = around.size;
-        let start = out.len();
-        ctx.vm_doc_around(row, around).write_json(out);
-        let json: Box<[u8]> = out.get(start..).unwrap_or_default().into();
+        text.reserve(2048);
+        ctx.vm_doc_around(row, around).write_json(&mut text);
         let doc = Doc {
             row: Arc::clone(row),
-            cluster,
-            host,
-            size,
-            json,
+            text: text.into_boxed_slice(),
+            json_at,
         };
+        out.extend_from_slice(doc.json());
         let mut g = self.lock();
-        if g.bytes + doc.json.len() > g.cap {
+        if g.bytes + doc.text.len() > g.cap {
             g.docs.clear();
             g.bytes = 0;
         }
-        g.bytes += doc.json.len();
+        g.bytes += doc.text.len();
         if let Some(old) = g.docs.insert(row_key(row), doc) {
-            g.bytes -= old.json.len();
+            g.bytes -= old.text.len();
         }
     }
 

@@ -57,13 +57,15 @@ impl<T: Clone> Table<T> {
         self.rows.get(usize::try_from(k).ok()?)?.as_ref()
     }
 
+    /// The place of the row with key `k` (`None` in it once removed).
+    fn slot_mut(&mut self, k: u64) -> Option<&mut Option<Arc<T>>> {
+        self.rows.get_mut(usize::try_from(k).ok()?)
+    }
+
     /// The row to change (copied first if a reader still holds it).
     pub(super) fn get_mut(&mut self, id: &str) -> Option<&mut T> {
         let k = *self.index.get(id)?;
-        self.rows
-            .get_mut(usize::try_from(k).ok()?)?
-            .as_mut()
-            .map(Arc::make_mut)
+        self.slot_mut(k)?.as_mut().map(Arc::make_mut)
     }
 
     pub(super) fn remove(&mut self, id: &str) -> Option<T> {
@@ -71,10 +73,7 @@ impl<T: Clone> Table<T> {
         if let Ok(p) = self.order.binary_search(&k) {
             self.order.remove(p);
         }
-        self.rows
-            .get_mut(usize::try_from(k).ok()?)?
-            .take()
-            .map(Arc::unwrap_or_clone)
+        self.slot_mut(k)?.take().map(Arc::unwrap_or_clone)
     }
 
     /// The row with id `id` and its creation-order key.

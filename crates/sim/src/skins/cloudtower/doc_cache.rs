@@ -80,19 +80,14 @@ const END: u8 = 0xff;
 /// What a document reads beside its row, as bytes: the cluster's name, whether there is a
 /// host, its name and address, and the disks' size. Equal bytes, equal [`Around`].
 fn beside(around: &Around<'_>, out: &mut Vec<u8>) {
-    for part in [around.cluster.name.as_bytes(), &[END]] {
-        out.extend_from_slice(part);
-    }
+    out.extend_from_slice(around.cluster.name.as_bytes());
+    out.push(END);
     if let Some(h) = &around.host {
-        for part in [
-            &[1u8][..],
-            h.name.as_bytes(),
-            &[END],
-            h.management_ip.as_bytes(),
-            &[END],
-        ] {
-            out.extend_from_slice(part);
-        }
+        out.push(1);
+        out.extend_from_slice(h.name.as_bytes());
+        out.push(END);
+        out.extend_from_slice(h.management_ip.as_bytes());
+        out.push(END);
     } else {
         out.push(0);
     }

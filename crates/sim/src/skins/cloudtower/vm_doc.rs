@@ -93,14 +93,14 @@ impl Serialize for Ips<'_> {
 }
 
 /// `{"id": .., "name": ..}`.
-#[derive(Serialize, PartialEq)]
+#[derive(Serialize)]
 pub(super) struct NamedRef<'a> {
     pub(super) id: &'a str,
     pub(super) name: &'a str,
 }
 
 /// A VM's `host`.
-#[derive(Serialize, PartialEq)]
+#[derive(Serialize)]
 pub(super) struct HostRef<'a> {
     pub(super) id: &'a str,
     pub(super) name: &'a str,
@@ -207,7 +207,6 @@ impl<'a> OrWord<'a> {
 /// Everything a VM's document reads from outside the VM's own row: its cluster's name, its
 /// host's name and address, and the size of its disks. The document of an unchanged row with
 /// the same `Around` is the same text (what [`super::doc_cache`] relies on).
-#[derive(PartialEq)]
 pub(super) struct Around<'a> {
     pub(super) cluster: NamedRef<'a>,
     pub(super) host: Option<HostRef<'a>>,
